@@ -1,0 +1,27 @@
+// Deep copy of machine state for checkpoints. The state is plain data (objects, arrays, Maps,
+// typed arrays), so this is all a checkpoint needs; it keeps the core free of host APIs such as
+// structuredClone, which the core's no-DOM lib does not declare.
+
+export function deepClone<T>(value: T): T {
+  return cloneAny(value) as T;
+}
+
+function cloneAny(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (ArrayBuffer.isView(v)) {
+    return (v as unknown as { slice(): unknown }).slice();
+  }
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = cloneAny(v[i]);
+    return out;
+  }
+  if (v instanceof Map) {
+    const out = new Map();
+    for (const [k, x] of v) out.set(k, cloneAny(x));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = cloneAny((v as Record<string, unknown>)[k]);
+  return out;
+}

@@ -1,0 +1,160 @@
+// The deterministic discrete-event loop. Each core has a local clock; a step runs one
+// micro-operation on the core whose next action comes first (ties broken by the machine's
+// seeded PRNG), charges its cycles, and returns the events it caused.
+import type { EventBody, SimEvent } from '../events';
+import { stepAccess } from '../kernel/access';
+import { stepFault } from '../kernel/fault';
+import { stepMunmap } from '../kernel/munmap';
+import { startNextOp } from '../kernel/program';
+import type { Core, Frame, Machine } from '../machine';
+import { nextBelow } from '../prng';
+import { stepIpi, stepShootdown } from '../smp/shootdown/linuxX86';
+import { stepSwitch } from '../smp/switch';
+import type { Ctx } from './ctx';
+import { threadOf } from './ctx';
+import { checkInvariants } from './monitor';
+
+const NEVER = Number.POSITIVE_INFINITY;
+
+/** The earliest IPI waiting for `core` that it can take now, if any. */
+function deliverableIpi(m: Machine, core: Core): { id: number; at: number } | null {
+  const top = core.stack[core.stack.length - 1];
+  if (top?.fn === 'ipi') return null; // interrupts are off inside the handler
+  let best: { id: number; at: number } | null = null;
+  for (const ipi of m.ipis) {
+    if (ipi.to !== core.id || ipi.taken) continue;
+    if (!best || ipi.deliverTick < best.at) best = { id: ipi.id, at: ipi.deliverTick };
+  }
+  return best;
+}
+
+/** When `core` can next do something, ignoring IPIs. */
+function workTime(m: Machine, core: Core): number {
+  const top = core.stack[core.stack.length - 1];
+  if (top) {
+    if (top.fn === 'shootdown' && top.phase === 'wait') {
+      const sd = m.shootdowns[top.id];
+      if (!sd || sd.acked.length < sd.targets.length) return NEVER;
+      return Math.max(core.now, sd.lastAckTick);
+    }
+    return core.now;
+  }
+  if (core.tid >= 0) {
+    const th = threadOf(m, core.tid);
+    if (th.state === 'spinning') {
+      const op = th.program[th.pc];
+      const at = op && op.op === 'wait' ? m.flags[op.flag] : undefined;
+      return at === undefined ? NEVER : Math.max(core.now, at);
+    }
+    return core.now;
+  }
+  return core.runq.length > 0 ? core.now : NEVER;
+}
+
+function readyTime(m: Machine, core: Core): number {
+  const ipi = deliverableIpi(m, core);
+  const w = workTime(m, core);
+  return ipi ? Math.min(w, Math.max(core.now, ipi.at)) : w;
+}
+
+function runFrame(ctx: Ctx, f: Frame): void {
+  switch (f.fn) {
+    case 'switch':
+      return stepSwitch(ctx, f);
+    case 'access':
+      return stepAccess(ctx, f);
+    case 'fault':
+      return stepFault(ctx, f);
+    case 'munmap':
+      return stepMunmap(ctx, f);
+    case 'shootdown':
+      return stepShootdown(ctx, f);
+    case 'ipi':
+      return stepIpi(ctx, f);
+    default: {
+      const never: never = f;
+      throw new Error(`internal: unknown frame ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function runOne(ctx: Ctx): void {
+  const { m, core } = ctx;
+  const ipi = deliverableIpi(m, core);
+  if (ipi && ipi.at <= ctx.t) {
+    core.stack.push({ fn: 'ipi', phase: 'enter', ipi: ipi.id });
+  }
+  const top = core.stack[core.stack.length - 1];
+  if (top) return runFrame(ctx, top);
+  if (core.tid >= 0) {
+    const th = threadOf(m, core.tid);
+    if (th.state === 'spinning') th.state = 'running';
+    return startNextOp(ctx);
+  }
+  const next = core.runq[0];
+  if (next !== undefined) {
+    core.stack.push({ fn: 'switch', tid: next });
+    return runFrame(ctx, core.stack[core.stack.length - 1] as Frame);
+  }
+}
+
+/** The cores tied for the earliest next action, and that time (NEVER if none can act). */
+function candidates(m: Machine): { ties: Core[]; t: number } {
+  let bestT = NEVER;
+  const ties: Core[] = [];
+  for (const c of m.cores) {
+    const t = readyTime(m, c);
+    if (t < bestT) {
+      bestT = t;
+      ties.length = 0;
+      ties.push(c);
+    } else if (t === bestT && t !== NEVER) {
+      ties.push(c);
+    }
+  }
+  return { ties, t: bestT };
+}
+
+/** Which core acts next and when; null if nothing can happen any more. Draws from the PRNG on a tie. */
+export function nextActor(m: Machine): { core: Core; t: number } | null {
+  const { ties, t: bestT } = candidates(m);
+  if (bestT === NEVER || ties.length === 0) return null;
+  const core = ties.length === 1 ? (ties[0] as Core) : (ties[nextBelow(m.prng, ties.length)] as Core);
+  return { core, t: bestT };
+}
+
+/** Advances the machine by one step. Returns the step's events ([] once the run has ended). */
+export function step(m: Machine): SimEvent[] {
+  if (m.done) return [];
+  const actor = nextActor(m);
+  if (!actor) {
+    m.done = true;
+    return [];
+  }
+  const events: SimEvent[] = [];
+  m.step++;
+  m.tick = Math.max(m.tick, actor.t);
+  const stepNo = m.step;
+  const tick = m.tick;
+  const emit = m.record
+    ? (e: EventBody) => {
+        events.push({ ...e, step: stepNo, tick } as SimEvent);
+      }
+    : () => {};
+  const ctx: Ctx = { m, core: actor.core, t: actor.t, cost: 0, emit };
+  actor.core.now = actor.t;
+  runOne(ctx);
+  actor.core.now = actor.t + Math.max(1, ctx.cost);
+  if (m.monitor) checkInvariants(m, emit);
+  if (candidates(m).t === NEVER) m.done = true;
+  return events;
+}
+
+/** Runs to the end (or `maxSteps`), returning every event. */
+export function runToEnd(m: Machine, maxSteps = 1_000_000): SimEvent[] {
+  const all: SimEvent[] = [];
+  while (!m.done && m.step < maxSteps) {
+    for (const e of step(m)) all.push(e);
+  }
+  return all;
+}

@@ -1,0 +1,86 @@
+// Time travel: the run is a pure function of (scenario, seed), so the past is kept as
+// checkpoints every K steps plus the event log. Going back or seeking to step N restores the
+// nearest checkpoint at or before N and replays forward.
+import { deepClone } from '../clone';
+import type { SimEvent } from '../events';
+import { createMachine } from '../kernel/build';
+import type { Machine } from '../machine';
+import type { ScenarioSpec } from '../spec';
+import { step } from './step';
+
+export interface Timeline {
+  spec: ScenarioSpec;
+  seed: number;
+  every: number;
+  /** checkpoints[k] is the machine after step k * every. */
+  checkpoints: Machine[];
+  /** log[s - 1] holds the events of step s, for every step computed so far. */
+  log: SimEvent[][];
+  /** The machine at the current step. */
+  m: Machine;
+  /** The last step of the run, once it has been reached. */
+  end: number | null;
+}
+
+export type TimelineResult = { ok: true; timeline: Timeline } | { ok: false; error: string };
+
+export function createTimeline(spec: ScenarioSpec, seed = spec.seed, every = 64): TimelineResult {
+  const built = createMachine(spec, seed);
+  if (!built.ok) return built;
+  const m = built.machine;
+  if (m.done)
+    return { ok: true, timeline: { spec, seed, every, checkpoints: [deepClone(m)], log: [], m, end: 0 } };
+  return { ok: true, timeline: { spec, seed, every, checkpoints: [deepClone(m)], log: [], m, end: null } };
+}
+
+/** One step forward. Returns the step's events, or null at the end of the run. */
+export function forward(tl: Timeline): SimEvent[] | null {
+  if (tl.m.done) {
+    tl.end = tl.m.step;
+    return null;
+  }
+  const before = tl.m.step;
+  const events = step(tl.m);
+  if (tl.m.step === before) {
+    tl.end = tl.m.step;
+    return null;
+  }
+  const s = tl.m.step;
+  if (s > tl.log.length) tl.log.push(events);
+  if (s % tl.every === 0 && !tl.checkpoints[s / tl.every]) tl.checkpoints[s / tl.every] = deepClone(tl.m);
+  if (tl.m.done) tl.end = s;
+  return events;
+}
+
+/** Moves to step `target` (clamped to [0, end]); returns the step reached. */
+export function seek(tl: Timeline, target: number): number {
+  const goal = Math.max(0, tl.end === null ? target : Math.min(target, tl.end));
+  if (goal < tl.m.step || goal - tl.m.step > tl.every) {
+    let k = Math.min(Math.floor(goal / tl.every), tl.checkpoints.length - 1);
+    while (k > 0 && !tl.checkpoints[k]) k--;
+    const cp = tl.checkpoints[k] as Machine;
+    if (goal >= tl.m.step && cp.step <= tl.m.step) {
+      // The current machine is closer than any checkpoint: just run forward.
+    } else {
+      tl.m = deepClone(cp);
+    }
+  }
+  while (tl.m.step < goal) {
+    if (forward(tl) === null) break;
+  }
+  return tl.m.step;
+}
+
+/** Runs the whole scenario once, so its length and key moments are known. */
+export function runThrough(tl: Timeline, maxSteps: number): void {
+  const start = tl.m.step;
+  while (tl.m.step < maxSteps && forward(tl) !== null) {}
+  seek(tl, start);
+}
+
+/** Events of steps 1..upTo (inclusive), flattened. */
+export function eventsUpTo(tl: Timeline, upTo: number): SimEvent[] {
+  const out: SimEvent[] = [];
+  for (let i = 0; i < upTo && i < tl.log.length; i++) for (const e of tl.log[i] as SimEvent[]) out.push(e);
+  return out;
+}

@@ -1,0 +1,64 @@
+// A user load or store: one step of hardware (TLB, walk, fill), then the data moves.
+import { newWalkOut } from '../arch/x86_64/walk';
+import type { Ctx } from '../engine/ctx';
+import { threadOf } from '../engine/ctx';
+import type { Frame } from '../machine';
+import { readWord, writeWord } from '../mem/physmem';
+import { translate } from '../mmu/translate';
+import { paHex, vaHex } from './emit';
+import { finishOp } from './thread';
+
+const out = newWalkOut();
+
+export function stepAccess(ctx: Ctx, f: Extract<Frame, { fn: 'access' }>): void {
+  const { m, core } = ctx;
+  const th = threadOf(m, core.tid);
+  const va = vaHex(f.vpn, f.off);
+  ctx.emit({ type: 'access', core: core.id, tid: th.tid, va, kind: f.kind });
+  const missesBefore = m.stats.tlbMisses;
+  const ok = translate(m, core, f.vpn, f.kind, true, out, ctx.emit);
+  ctx.cost += m.cost.tlbHit;
+  if (m.stats.tlbMisses !== missesBefore) ctx.cost += m.cost.walkLevel * m.ctl.levels;
+  if (!ok) {
+    m.stats.faults++;
+    ctx.emit({
+      type: 'fault.raised',
+      core: core.id,
+      tid: th.tid,
+      va,
+      kind: out.fault ?? 'not-present',
+      errorCode: out.errorCode,
+      access: f.kind,
+    });
+    ctx.cost += m.cost.kernelEntry;
+    core.stack.push({
+      fn: 'fault',
+      phase: 'enter',
+      vpn: f.vpn,
+      off: f.off,
+      kind: f.kind,
+      errorCode: out.errorCode,
+      code: 'SEGV_MAPERR',
+    });
+    return;
+  }
+  const word = f.off >>> 2;
+  let value: number;
+  if (f.kind === 'write') {
+    writeWord(m.mem, out.pfn, word, f.value);
+    value = f.value;
+  } else {
+    value = readWord(m.mem, out.pfn, word);
+  }
+  ctx.emit({
+    type: 'access.done',
+    core: core.id,
+    tid: th.tid,
+    va,
+    pa: paHex(out.pfn, f.off),
+    kind: f.kind,
+    value,
+  });
+  core.stack.pop();
+  finishOp(ctx);
+}

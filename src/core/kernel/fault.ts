@@ -1,0 +1,108 @@
+// The page-fault handler, in Linux's order (arch/x86/mm/fault.c do_user_addr_fault, then
+// mm/memory.c handle_pte_fault): find the VMA (none: SIGSEGV/SEGV_MAPERR), check the access
+// against it (SEGV_ACCERR), then demand-zero: a read maps the shared zero page read-only, a
+// write gets a fresh zeroed frame. A fault whose PTE already allows the access is spurious.
+import { encodeEntry, entryPfn, PTE_P, PTE_RW } from '../arch/x86_64/pte';
+import type { Ctx } from '../engine/ctx';
+import { procOf, threadOf } from '../engine/ctx';
+import type { Frame } from '../machine';
+import { allocFrame } from '../mem/physmem';
+import { tlbInvalidatePage } from '../tlb/tlb';
+import { vaHex } from './emit';
+import { ensurePte, setPte } from './pagetable';
+import { killProcess } from './thread';
+import { findVma } from './vma';
+
+export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
+  const { m, core } = ctx;
+  const th = threadOf(m, core.tid);
+  const proc = procOf(m, th.pid);
+  const va = vaHex(f.vpn, f.off);
+  ctx.cost += m.cost.small;
+  if (f.phase === 'signal') {
+    ctx.emit({ type: 'signal', tid: th.tid, signal: 'SIGSEGV', code: f.code, va });
+    killProcess(ctx, proc.pid, `killed by SIGSEGV (${f.code}) at ${va}`);
+    return;
+  }
+  const vma = findVma(proc, f.vpn);
+  if (!vma) {
+    f.phase = 'signal';
+    f.code = 'SEGV_MAPERR';
+    return stepFault(ctx, f);
+  }
+  if ((f.kind === 'write' && !vma.prot.w) || (f.kind === 'read' && !vma.prot.r)) {
+    f.phase = 'signal';
+    f.code = 'SEGV_ACCERR';
+    return stepFault(ctx, f);
+  }
+  const slot = ensurePte(m, proc, f.vpn, ctx.emit);
+  if (!slot) {
+    // Out of memory: the model has no OOM killer; the thread dies as with VM_FAULT_OOM.
+    killProcess(ctx, proc.pid, 'out of memory');
+    return;
+  }
+  const present = (slot.lo & PTE_P) !== 0;
+  if (present && (f.kind === 'read' || (slot.lo & PTE_RW) !== 0)) {
+    // Someone already fixed it, or our TLB was stale: flush locally and retry
+    // (flush_tlb_fix_spurious_fault in handle_pte_fault).
+    tlbInvalidatePage(core.tlb, f.vpn, core.pcid);
+    ctx.emit({
+      type: 'tlb.invalidate',
+      core: core.id,
+      scope: 'page',
+      va,
+      removed: 0,
+      reason: 'spurious fault',
+    });
+    ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'spurious' });
+    core.stack.pop();
+    return;
+  }
+  if (present && entryPfn(slot.lo, slot.hi) !== m.zeroPfn) {
+    // A write to a read-only private page would be copy-on-write; the foundation model has no fork.
+    f.phase = 'signal';
+    f.code = 'SEGV_ACCERR';
+    return stepFault(ctx, f);
+  }
+  if (f.kind === 'read') {
+    // do_anonymous_page: "Use the zero-page for reads": read-only, no allocation.
+    const [lo, hi] = encodeEntry({ pfn: m.zeroPfn, us: true, a: true, nx: !vma.prot.x });
+    setPte(m, proc, f.vpn, slot, lo, hi, ctx.emit);
+    ctx.cost += m.cost.pteWrite;
+    ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'zero-page' });
+    core.stack.pop();
+    return;
+  }
+  const pfn = allocFrame(m.mem, 'anon', proc.pid);
+  if (pfn === null) {
+    killProcess(ctx, proc.pid, 'out of memory');
+    return;
+  }
+  m.mem.frames.delete(pfn);
+  ctx.emit({ type: 'frame.alloc', pfn, pid: proc.pid, use: 'anon' });
+  ctx.cost += m.cost.zeroFrame + m.cost.pteWrite;
+  // A write fault maps the page writable and dirty at once (pte_mkwrite(pte_mkdirty())).
+  const [lo, hi] = encodeEntry({ pfn, rw: true, us: true, a: true, d: true, nx: !vma.prot.x });
+  const wasZeroPage = present;
+  setPte(m, proc, f.vpn, slot, lo, hi, ctx.emit);
+  if (wasZeroPage) {
+    // Replacing the zero page changes the PFN, so cached copies must go. Other cores may
+    // cache it too: the model flushes them with a shootdown like munmap's.
+    m.pending.push({ pid: proc.pid, vpn: f.vpn });
+    core.stack.pop();
+    core.stack.push({
+      fn: 'shootdown',
+      phase: 'begin',
+      id: -1,
+      pid: proc.pid,
+      vpns: [f.vpn],
+      full: false,
+      gen: 0,
+      toFree: [],
+    });
+    ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'cow-copy' });
+    return;
+  }
+  ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'demand-zero' });
+  core.stack.pop();
+}

@@ -1,0 +1,87 @@
+// munmap, in Linux's order (mm/vma.c do_vmi_align_munmap, mm/mmu_gather.c): detach the VMAs,
+// clear each PTE and gather its frame, then flush every TLB that may hold the pages, and only
+// then free the frames ("1) unhook page 2) TLB invalidate page 3) free page",
+// include/asm-generic/tlb.h). The page-table pages themselves are kept (the model does not
+// free empty tables), so the flush has freed_tables = false.
+import { entryPfn, PTE_P } from '../arch/x86_64/pte';
+import type { Ctx } from '../engine/ctx';
+import { procOf, threadOf } from '../engine/ctx';
+import type { Frame } from '../machine';
+import { vaHex } from './emit';
+import { findPte, setPte } from './pagetable';
+import { finishOp } from './thread';
+import { removeRange } from './vma';
+
+const EINVAL = 22;
+
+export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void {
+  const { m, core } = ctx;
+  const th = threadOf(m, core.tid);
+  const proc = procOf(m, th.pid);
+  switch (f.phase) {
+    case 'enter': {
+      ctx.emit({
+        type: 'syscall.enter',
+        core: core.id,
+        tid: th.tid,
+        name: 'munmap',
+        args: [vaHex(f.vpn, 0), `0x${(f.pages * 4096).toString(16)}`],
+      });
+      ctx.cost += m.cost.kernelEntry;
+      if (f.pages <= 0) {
+        ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'munmap', ret: -EINVAL });
+        core.stack.pop();
+        finishOp(ctx);
+        return;
+      }
+      // Under mmap_lock for write: take the VMAs out of the tree first.
+      for (const v of removeRange(proc, f.vpn, f.vpn + f.pages)) {
+        ctx.emit({ type: 'vma.unmap', pid: proc.pid, start: vaHex(v.startVpn, 0), end: vaHex(v.endVpn, 0) });
+      }
+      f.phase = 'zap';
+      return;
+    }
+    case 'zap': {
+      // Clear the next present PTE (one per step, so each change can be seen).
+      while (f.i < f.pages) {
+        const vpn = f.vpn + f.i++;
+        const slot = findPte(m, proc, vpn);
+        if (!slot || (slot.lo & PTE_P) === 0) continue;
+        setPte(m, proc, vpn, slot, 0, 0, ctx.emit);
+        ctx.cost += m.cost.pteWrite;
+        m.pending.push({ pid: proc.pid, vpn });
+        f.cleared.push(vpn);
+        const pfn = entryPfn(slot.lo, slot.hi);
+        const info = m.mem.used.get(pfn);
+        if (info && info.kind === 'anon') {
+          info.refcount--;
+          if (info.refcount === 0) f.gathered.push(pfn);
+        }
+        if (f.i < f.pages) return;
+        break;
+      }
+      f.phase = 'exit';
+      if (f.cleared.length > 0) {
+        core.stack.push({
+          fn: 'shootdown',
+          phase: 'begin',
+          id: -1,
+          pid: proc.pid,
+          vpns: f.cleared.slice(),
+          full: false,
+          gen: 0,
+          toFree: f.gathered.slice(),
+        });
+        return;
+      }
+      return stepMunmap(ctx, f);
+    }
+    case 'exit': {
+      ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'munmap', ret: 0 });
+      ctx.cost += m.cost.small;
+      core.stack.pop();
+      finishOp(ctx);
+      return;
+    }
+  }
+}

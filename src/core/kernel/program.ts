@@ -1,0 +1,104 @@
+// Starting a thread's next program operation. Memory accesses and syscalls become frames
+// that run over one or more steps; the rest finish here.
+import type { Ctx } from '../engine/ctx';
+import { procOf, threadOf } from '../engine/ctx';
+import { stepAccess } from './access';
+import { vaHex } from './emit';
+import { stepMunmap } from './munmap';
+import { exitThread } from './thread';
+import { protString } from './vma';
+
+export function startNextOp(ctx: Ctx): void {
+  const { m, core } = ctx;
+  const th = threadOf(m, core.tid);
+  const op = th.program[th.pc];
+  if (!op) {
+    exitThread(ctx, th, 'exit');
+    return;
+  }
+  switch (op.op) {
+    case 'read':
+    case 'write': {
+      const f = {
+        fn: 'access' as const,
+        vpn: op.vpn,
+        off: op.off,
+        kind: op.op,
+        value: op.op === 'write' ? op.value : 0,
+      };
+      core.stack.push(f);
+      stepAccess(ctx, f);
+      return;
+    }
+    case 'munmap': {
+      const f = {
+        fn: 'munmap' as const,
+        phase: 'enter' as const,
+        vpn: op.vpn,
+        pages: op.unaligned ? 0 : op.pages,
+        i: 0,
+        gathered: [],
+        cleared: [],
+      };
+      core.stack.push(f);
+      stepMunmap(ctx, f);
+      return;
+    }
+    case 'mmap': {
+      const proc = procOf(m, th.pid);
+      const args = [vaHex(op.vpn, 0), `0x${(op.pages * 4096).toString(16)}`, protString(op.prot)];
+      ctx.emit({ type: 'syscall.enter', core: core.id, tid: th.tid, name: 'mmap', args });
+      ctx.cost += m.cost.kernelEntry;
+      const overlaps = proc.vmas.some((v) => v.startVpn < op.vpn + op.pages && op.vpn < v.endVpn);
+      if (op.pages <= 0 || overlaps) {
+        // MAP_FIXED_NOREPLACE semantics: an overlap is refused (EEXIST), a bad length is EINVAL.
+        ctx.emit({
+          type: 'syscall.exit',
+          core: core.id,
+          tid: th.tid,
+          name: 'mmap',
+          ret: op.pages <= 0 ? -22 : -17,
+        });
+      } else {
+        proc.vmas.push({ startVpn: op.vpn, endVpn: op.vpn + op.pages, prot: op.prot, name: 'anon' });
+        proc.vmas.sort((a, b) => a.startVpn - b.startVpn);
+        ctx.emit({
+          type: 'vma.map',
+          pid: proc.pid,
+          start: vaHex(op.vpn, 0),
+          end: vaHex(op.vpn + op.pages, 0),
+          prot: protString(op.prot),
+        });
+        ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'mmap', ret: 0 });
+      }
+      th.pc++;
+      return;
+    }
+    case 'signal':
+      m.flags[op.flag] = ctx.t;
+      ctx.emit({ type: 'sync.signal', core: core.id, tid: th.tid, flag: op.flag });
+      ctx.cost += m.cost.small;
+      th.pc++;
+      return;
+    case 'wait':
+      if (op.flag in m.flags) {
+        ctx.emit({ type: 'sync.wait', core: core.id, tid: th.tid, flag: op.flag, satisfied: true });
+        th.state = 'running';
+        th.pc++;
+      } else {
+        // Spinning in user space: the core stays busy with this mm (not idle, not lazy).
+        ctx.emit({ type: 'sync.wait', core: core.id, tid: th.tid, flag: op.flag, satisfied: false });
+        th.state = 'spinning';
+      }
+      ctx.cost += m.cost.small;
+      return;
+    case 'compute':
+      ctx.emit({ type: 'compute', core: core.id, tid: th.tid, cycles: op.cycles });
+      ctx.cost += op.cycles;
+      th.pc++;
+      return;
+    case 'exit':
+      exitThread(ctx, th, 'exit');
+      return;
+  }
+}

@@ -1,0 +1,180 @@
+// The whole machine as plain data. Everything a step reads or writes lives here, so a
+// checkpoint (deepClone) plus the step function is the whole truth: same state, same next step.
+import type { X86Control } from './arch/x86_64/walk';
+import type { CostModel } from './costs';
+import type { PhysMem } from './mem/physmem';
+import type { PrngState } from './prng';
+import type { ScenarioSpec } from './spec';
+import type { Tlb } from './tlb/tlb';
+
+export type Op =
+  | { op: 'read'; vpn: number; off: number }
+  | { op: 'write'; vpn: number; off: number; value: number }
+  | { op: 'mmap'; vpn: number; pages: number; prot: ProtBits }
+  | { op: 'munmap'; vpn: number; pages: number; unaligned: boolean }
+  | { op: 'signal'; flag: string }
+  | { op: 'wait'; flag: string }
+  | { op: 'compute'; cycles: number }
+  | { op: 'exit' };
+
+export interface ProtBits {
+  r: boolean;
+  w: boolean;
+  x: boolean;
+}
+
+export interface Vma {
+  startVpn: number;
+  /** Exclusive. */
+  endVpn: number;
+  prot: ProtBits;
+  name: string;
+}
+
+export interface Proc {
+  pid: number;
+  name: string;
+  /** CR3's table: the PML4 frame. */
+  rootPfn: number;
+  vmas: Vma[];
+  /** mm->context.tlb_gen: bumped before every flush (Linux arch/x86/mm/tlb.c). */
+  tlbGen: number;
+  /** mm_cpumask: cores that may hold this mm's translations. */
+  cpumask: boolean[];
+  /** The PCID this mm's entries are tagged with (simplified: one per mm, not per-CPU slots). */
+  pcid: number;
+  alive: boolean;
+}
+
+export type ThreadState = 'ready' | 'running' | 'spinning' | 'exited';
+
+export interface Thread {
+  tid: number;
+  pid: number;
+  core: number;
+  program: Op[];
+  pc: number;
+  state: ThreadState;
+  exitReason: string;
+}
+
+/** A kernel or hardware activity in progress on a core: one phase runs per step. */
+export type Frame =
+  | { fn: 'switch'; tid: number }
+  | { fn: 'access'; vpn: number; off: number; kind: 'read' | 'write'; value: number }
+  | {
+      fn: 'fault';
+      phase: 'enter' | 'signal';
+      vpn: number;
+      off: number;
+      kind: 'read' | 'write';
+      errorCode: number;
+      code: 'SEGV_MAPERR' | 'SEGV_ACCERR';
+    }
+  | {
+      fn: 'munmap';
+      phase: 'enter' | 'zap' | 'exit';
+      vpn: number;
+      pages: number;
+      i: number;
+      /** mmu_gather: frames to free once the flush is done (include/asm-generic/tlb.h). */
+      gathered: number[];
+      cleared: number[];
+    }
+  | {
+      fn: 'shootdown';
+      phase: 'begin' | 'local' | 'wait' | 'end' | 'free';
+      id: number;
+      pid: number;
+      vpns: number[];
+      full: boolean;
+      gen: number;
+      toFree: number[];
+    }
+  | { fn: 'ipi'; phase: 'enter' | 'flush' | 'ack'; ipi: number };
+
+export interface Ipi {
+  id: number;
+  from: number;
+  to: number;
+  shootdown: number;
+  sentTick: number;
+  deliverTick: number;
+  taken: boolean;
+}
+
+export interface Shootdown {
+  id: number;
+  initiator: number;
+  pid: number;
+  vpns: number[];
+  full: boolean;
+  gen: number;
+  targets: number[];
+  acked: number[];
+  lastAckTick: number;
+  waitStart: number;
+  open: boolean;
+}
+
+export interface Core {
+  id: number;
+  /** This core's local clock in cycles. */
+  now: number;
+  tlb: Tlb;
+  /** Loaded mm (cpu_tlbstate.loaded_mm) as a pid; -1 for the kernel's own (init_mm). */
+  mmPid: number;
+  cr3Pfn: number;
+  pcid: number;
+  /** cpu_tlbstate_shared.is_lazy: a kernel thread (idle) runs with the old mm still loaded. */
+  lazy: boolean;
+  tid: number;
+  runq: number[];
+  stack: Frame[];
+  /** cpu_tlbstate.ctxs[asid].tlb_gen, per mm (by pid): how far this core's TLB caught up. */
+  localGen: Record<number, number>;
+}
+
+/** PTEs changed whose flush has not finished: the invariant monitor tolerates staleness here. */
+export interface PendingInval {
+  pid: number;
+  vpn: number;
+}
+
+export interface Stats {
+  ipis: number;
+  tlbHits: number;
+  tlbMisses: number;
+  faults: number;
+  violations: number;
+  invalidations: number;
+  /** Cycles each core spent waiting for acknowledgements. */
+  waitCycles: number[];
+}
+
+export interface Machine {
+  spec: ScenarioSpec;
+  step: number;
+  tick: number;
+  prng: PrngState;
+  mem: PhysMem;
+  ctl: X86Control;
+  cost: CostModel;
+  cores: Core[];
+  procs: Proc[];
+  threads: Thread[];
+  ipis: Ipi[];
+  shootdowns: Shootdown[];
+  pending: PendingInval[];
+  /** Flags set by `signal`, with the tick they were set. */
+  flags: Record<string, number>;
+  zeroPfn: number;
+  stats: Stats;
+  /** Keys of violations currently standing, so each is reported once. */
+  standing: string[];
+  done: boolean;
+  /** Record events (off in the benchmark). */
+  record: boolean;
+  /** Run the invariant monitor after each step. */
+  monitor: boolean;
+}

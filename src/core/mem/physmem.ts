@@ -1,0 +1,76 @@
+// Physical memory: 4 KiB frames, allocated lazily (a frame's bytes exist only once written or
+// used as a table), held as Uint32Array so a 64-bit entry is two aligned words.
+
+export const PAGE_SIZE = 4096;
+export const WORDS_PER_FRAME = PAGE_SIZE / 4;
+
+export type FrameKind = 'pagetable' | 'anon' | 'zero' | 'reserved';
+
+export interface FrameInfo {
+  kind: FrameKind;
+  /** Owning process, or -1 for the kernel. */
+  pid: number;
+  refcount: number;
+}
+
+export interface PhysMem {
+  frameCount: number;
+  /** Backing words of frames that have been touched; absent frames read as zero. */
+  frames: Map<number, Uint32Array>;
+  /** Frames handed out, with what they hold. A frame absent here is free (or never used). */
+  used: Map<number, FrameInfo>;
+  /**
+   * Freed frames, reused last-in first-out: like the kernel's per-CPU free lists, the most
+   * recently freed (cache-hot) frame is handed out next. This is what makes a stale TLB entry
+   * dangerous: the frame it points to is soon someone else's.
+   */
+  freeList: number[];
+  /** Frames above this have never been handed out. */
+  nextFresh: number;
+}
+
+export function createPhysMem(frameCount: number, reservedLow = 1): PhysMem {
+  const used = new Map<number, FrameInfo>();
+  for (let pfn = 0; pfn < reservedLow; pfn++) used.set(pfn, { kind: 'reserved', pid: -1, refcount: 1 });
+  return { frameCount, frames: new Map(), used, freeList: [], nextFresh: reservedLow };
+}
+
+/** Hands out a frame, zeroed. Returns null when memory is exhausted (a value, not an exception). */
+export function allocFrame(mem: PhysMem, kind: FrameKind, pid: number): number | null {
+  let pfn: number | undefined = mem.freeList.pop();
+  if (pfn === undefined) {
+    if (mem.nextFresh >= mem.frameCount) return null;
+    pfn = mem.nextFresh++;
+  }
+  mem.frames.delete(pfn); // reads as zero until written
+  mem.used.set(pfn, { kind, pid, refcount: 1 });
+  return pfn;
+}
+
+export function freeFrame(mem: PhysMem, pfn: number): void {
+  mem.used.delete(pfn);
+  mem.freeList.push(pfn);
+}
+
+export function isFrameFree(mem: PhysMem, pfn: number): boolean {
+  return !mem.used.has(pfn);
+}
+
+/** The words of a frame, created on first use. */
+export function frameWords(mem: PhysMem, pfn: number): Uint32Array {
+  let f = mem.frames.get(pfn);
+  if (!f) {
+    f = new Uint32Array(WORDS_PER_FRAME);
+    mem.frames.set(pfn, f);
+  }
+  return f;
+}
+
+export function readWord(mem: PhysMem, pfn: number, wordIndex: number): number {
+  const f = mem.frames.get(pfn);
+  return f ? (f[wordIndex] ?? 0) : 0;
+}
+
+export function writeWord(mem: PhysMem, pfn: number, wordIndex: number, value: number): void {
+  frameWords(mem, pfn)[wordIndex] = value >>> 0;
+}

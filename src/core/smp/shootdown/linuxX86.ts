@@ -1,0 +1,197 @@
+// Linux's x86 TLB shootdown (arch/x86/mm/tlb.c): flush_tlb_mm_range on the initiator and
+// flush_tlb_func on every target.
+//   initiator: bump mm->context.tlb_gen; pick targets from mm_cpumask (skip lazy cores, and
+//   cores whose loaded mm is another: should_flush_tlb); send the IPIs; flush locally while
+//   they fly (commit 4ce94eabac16, "Flush remote and local TLBs concurrently"); wait for every
+//   ack; then free the gathered pages (mmu_gather).
+//   target: if the generation it has caught up to is exactly one behind, INVLPG each page;
+//   otherwise (or above the 33-page ceiling) a full flush; record the new generation; ack.
+import { FLUSH_CEILING_PAGES } from '../../costs';
+import type { Ctx } from '../../engine/ctx';
+import { procOf } from '../../engine/ctx';
+import { vaHex } from '../../kernel/emit';
+import type { Frame, Proc, Shootdown } from '../../machine';
+import { freeFrame } from '../../mem/physmem';
+import { tlbInvalidatePage, tlbInvalidatePcid } from '../../tlb/tlb';
+
+type ShootdownFrame = Extract<Frame, { fn: 'shootdown' }>;
+type IpiFrame = Extract<Frame, { fn: 'ipi' }>;
+
+export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
+  const { m, core } = ctx;
+  const proc = procOf(m, f.pid);
+  switch (f.phase) {
+    case 'begin': {
+      // inc_mm_tlb_gen is a full barrier: the mm_cpumask read below is ordered after the PTE writes.
+      f.gen = ++proc.tlbGen;
+      f.full = f.vpns.length > FLUSH_CEILING_PAGES;
+      ctx.emit({ type: 'tlb.gen', pid: proc.pid, gen: f.gen, core: core.id });
+      const targets: number[] = [];
+      const skipped: { core: number; why: string }[] = [];
+      for (const c of m.cores) {
+        if (c.id === core.id || !proc.cpumask[c.id]) continue;
+        // should_flush_tlb(): a lazy core is skipped ("Lazy TLB will get flushed at the next
+        // context switch"); so is a core whose loaded mm is another one.
+        if (c.lazy && c.mmPid === proc.pid) skipped.push({ core: c.id, why: 'lazy TLB mode' });
+        else if (c.mmPid !== proc.pid) skipped.push({ core: c.id, why: 'runs another mm' });
+        else targets.push(c.id);
+      }
+      const sd: Shootdown = {
+        id: m.shootdowns.length,
+        initiator: core.id,
+        pid: proc.pid,
+        vpns: f.vpns,
+        full: f.full,
+        gen: f.gen,
+        targets,
+        acked: [],
+        lastAckTick: ctx.t,
+        waitStart: ctx.t,
+        open: true,
+      };
+      m.shootdowns.push(sd);
+      f.id = sd.id;
+      ctx.emit({
+        type: 'shootdown.begin',
+        core: core.id,
+        pid: proc.pid,
+        targets,
+        skipped,
+        pages: f.vpns.length,
+        vas: f.vpns.slice(0, 64).map((v) => vaHex(v, 0)),
+        full: f.full,
+        gen: f.gen,
+      });
+      ctx.cost += m.cost.small;
+      for (const to of targets) {
+        ctx.cost += m.cost.ipiSend;
+        m.ipis.push({
+          id: m.ipis.length,
+          from: core.id,
+          to,
+          shootdown: sd.id,
+          sentTick: ctx.t + ctx.cost,
+          deliverTick: ctx.t + ctx.cost + m.cost.ipiLatency,
+          taken: false,
+        });
+        m.stats.ipis++;
+        ctx.emit({ type: 'ipi.sent', from: core.id, to, reason: 'tlb flush (CALL_FUNCTION)' });
+      }
+      f.phase = 'local';
+      return;
+    }
+    case 'local': {
+      const sd = m.shootdowns[f.id] as Shootdown;
+      if (core.mmPid === proc.pid && !core.lazy) flushToGeneration(ctx, proc, sd);
+      else ctx.emit({ type: 'flush.skip', core: core.id, reason: 'this core does not have the mm loaded' });
+      sd.waitStart = ctx.t + ctx.cost;
+      f.phase = 'wait';
+      const pending = sd.targets.filter((c) => !sd.acked.includes(c));
+      if (pending.length > 0) ctx.emit({ type: 'shootdown.wait', core: core.id, pending });
+      return;
+    }
+    case 'wait': {
+      // Runs only once every target has acked (see readyTime in engine/step.ts).
+      const sd = m.shootdowns[f.id] as Shootdown;
+      const waited = Math.max(0, sd.lastAckTick - sd.waitStart);
+      m.stats.waitCycles[core.id] = (m.stats.waitCycles[core.id] ?? 0) + waited;
+      sd.open = false;
+      m.pending = m.pending.filter((p) => !(p.pid === sd.pid && sd.vpns.includes(p.vpn)));
+      ctx.emit({ type: 'shootdown.end', core: core.id, waited });
+      ctx.cost += m.cost.small;
+      if (f.toFree.length > 0) f.phase = 'free';
+      else core.stack.pop();
+      return;
+    }
+    case 'free': {
+      for (const pfn of f.toFree) {
+        freeFrame(m.mem, pfn);
+        ctx.emit({ type: 'frame.free', pfn, pid: proc.pid });
+      }
+      ctx.cost += m.cost.small * f.toFree.length;
+      core.stack.pop();
+      return;
+    }
+    case 'end':
+      core.stack.pop();
+      return;
+  }
+}
+
+/** The shared core of flush_tlb_func: catch this core's TLB up to the mm's generation. */
+function flushToGeneration(ctx: Ctx, proc: Proc, sd: Shootdown): void {
+  const { m, core } = ctx;
+  const local = core.localGen[proc.pid] ?? 0;
+  const mmGen = proc.tlbGen;
+  if (sd.gen <= local) {
+    ctx.emit({ type: 'flush.skip', core: core.id, reason: `already at tlb_gen ${local}` });
+    return;
+  }
+  // A partial flush is only safe when it takes us exactly one generation forward.
+  const partial = !sd.full && sd.gen === local + 1 && sd.gen === mmGen;
+  if (partial) {
+    for (const vpn of sd.vpns) {
+      const removed = tlbInvalidatePage(core.tlb, vpn, proc.pcid);
+      m.stats.invalidations++;
+      ctx.cost += m.cost.invlpg;
+      ctx.emit({
+        type: 'tlb.invalidate',
+        core: core.id,
+        scope: 'page',
+        va: vaHex(vpn, 0),
+        removed,
+        reason: 'INVLPG',
+      });
+    }
+  } else {
+    const removed = tlbInvalidatePcid(core.tlb, proc.pcid);
+    m.stats.invalidations++;
+    ctx.cost += m.cost.fullFlush;
+    const why = sd.full
+      ? `more than ${FLUSH_CEILING_PAGES} pages`
+      : `tlb_gen ${local} is more than one behind`;
+    ctx.emit({
+      type: 'tlb.invalidate',
+      core: core.id,
+      scope: 'asid',
+      asid: proc.pcid,
+      removed,
+      reason: `full flush (CR3 reload): ${why}`,
+    });
+  }
+  core.localGen[proc.pid] = mmGen;
+}
+
+export function stepIpi(ctx: Ctx, f: IpiFrame): void {
+  const { m, core } = ctx;
+  const ipi = m.ipis[f.ipi];
+  if (!ipi) throw new Error(`internal: no IPI ${f.ipi}`);
+  const sd = m.shootdowns[ipi.shootdown] as Shootdown;
+  switch (f.phase) {
+    case 'enter':
+      ipi.taken = true;
+      ctx.emit({ type: 'ipi.received', core: core.id, from: ipi.from });
+      ctx.cost += m.cost.ipiHandler;
+      f.phase = 'flush';
+      return;
+    case 'flush': {
+      const proc = procOf(m, sd.pid);
+      if (core.mmPid !== sd.pid) {
+        // The core moved to another mm since the mask was read: drop it from the mask.
+        proc.cpumask[core.id] = false;
+        ctx.emit({ type: 'cpumask.clear', core: core.id, pid: sd.pid, why: 'TLB_REMOTE_WRONG_CPU' });
+      } else {
+        flushToGeneration(ctx, proc, sd);
+      }
+      f.phase = 'ack';
+      return;
+    }
+    case 'ack':
+      sd.acked.push(core.id);
+      sd.lastAckTick = Math.max(sd.lastAckTick, ctx.t + m.cost.small);
+      ctx.cost += m.cost.small;
+      ctx.emit({ type: 'ipi.acked', from: core.id, to: sd.initiator });
+      core.stack.pop();
+      return;
+  }
+}

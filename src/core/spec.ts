@@ -1,0 +1,62 @@
+// What a scenario says, as the core needs it. src/scenarios validates untrusted input into this
+// shape (with bounds) before anything here runs.
+
+export type Prot = 'r' | 'rw' | 'rx' | 'rwx' | 'none';
+
+export interface VmaSpec {
+  /** Page-aligned start, hex. */
+  start: string;
+  pages: number;
+  prot: Prot;
+  name?: string;
+  /** Map every page up front (MAP_POPULATE): a zeroed frame behind each page. */
+  populate?: boolean;
+}
+
+export type OpSpec =
+  | { op: 'read'; va: string }
+  | { op: 'write'; va: string; value?: number }
+  | { op: 'mmap'; va: string; pages: number; prot: Prot }
+  | { op: 'munmap'; va: string; pages: number }
+  | { op: 'signal'; flag: string }
+  | { op: 'wait'; flag: string }
+  | { op: 'compute'; cycles: number }
+  | { op: 'exit' };
+
+export interface ProcessSpec {
+  pid: number;
+  name: string;
+  vmas: VmaSpec[];
+}
+
+export interface ThreadSpec {
+  tid: number;
+  pid: number;
+  core: number;
+  program: OpSpec[];
+}
+
+export interface KeyMoment {
+  /** What the moment shows, for the scrubber and the tests. */
+  label: string;
+  /** The event type that marks it, and field values it must have. */
+  event: string;
+  match?: Record<string, string | number | boolean>;
+}
+
+export interface ScenarioSpec {
+  id: string;
+  title: string;
+  summary: string;
+  seed: number;
+  machine: {
+    cores: number;
+    /** Physical memory size in 4 KiB frames. */
+    frames: number;
+    tlb: { sets: number; ways: number };
+    protocol: 'linux-x86';
+  };
+  processes: ProcessSpec[];
+  threads: ThreadSpec[];
+  keyMoments: KeyMoment[];
+}

@@ -1,0 +1,106 @@
+// One line of plain narration per event: what happened, and the real mechanism's name so a
+// student can look it up. Never claims more than the model does.
+import type { SimEvent } from '../events';
+
+const LEVEL: Record<number, string> = { 5: 'PML5', 4: 'PML4', 3: 'PDPT', 2: 'PD', 1: 'PT' };
+const PF_BITS = ['P', 'W', 'U', 'RSVD', 'I'];
+
+function errorBits(code: number): string {
+  const bits = PF_BITS.filter((_, i) => (code & (1 << i)) !== 0);
+  return bits.length ? bits.join('|') : 'none';
+}
+
+export function narrate(e: SimEvent): string {
+  switch (e.type) {
+    case 'access':
+      return `T${e.tid} on core ${e.core} ${e.kind === 'write' ? 'writes' : e.kind === 'read' ? 'reads' : 'fetches'} ${e.va}.`;
+    case 'access.done':
+      return `The ${e.kind} reaches physical address ${e.pa} (value ${e.value}).`;
+    case 'tlb.hit':
+      return `Core ${e.core}'s TLB has ${e.va}: frame ${e.pfn}, no page walk and no page-table read.`;
+    case 'tlb.miss':
+      return e.reason === 'set-dirty'
+        ? `Core ${e.core} has ${e.va} cached with D clear; to set the dirty bit the CPU walks again (SDM 4.8).`
+        : `Core ${e.core}'s TLB has no entry for ${e.va}: the hardware walks the page table from CR3.`;
+    case 'walk.level':
+      return `${LEVEL[e.level] ?? `L${e.level}`}[${e.index}] in frame ${e.table}: ${e.entry} (${e.flags}).`;
+    case 'tlb.fill':
+      return `Core ${e.core} caches ${e.va} -> frame ${e.pfn} under PCID ${e.asid} (${e.flags})${e.evicted ? `, evicting ${e.evicted}` : ''}.`;
+    case 'tlb.invalidate':
+      return e.scope === 'page'
+        ? `Core ${e.core}: ${e.reason} ${e.va} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed).`
+        : `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} of PCID ${e.asid ?? '-'} removed.`;
+    case 'pte.write':
+      return e.new === '0x0000000000000000'
+        ? `The kernel clears the PTE for ${e.va} (table frame ${e.table}, index ${e.index}). Other TLBs may still cache it.`
+        : `The kernel writes the entry for ${e.va} (frame ${e.table}[${e.index}]): ${e.old} -> ${e.new}.`;
+    case 'fault.raised':
+      return `Page fault (#PF, vector 14) on core ${e.core}: ${e.kind} at ${e.va}; error code ${e.errorCode} (${errorBits(e.errorCode)}), CR2 = ${e.va}.`;
+    case 'fault.resolved':
+      return {
+        'demand-zero': `The handler found the VMA, allocated a zeroed frame and mapped it; the access is retried.`,
+        'zero-page': `A first read maps the shared zero page read-only; no frame is allocated.`,
+        'cow-copy': `A write to the zero page gets a private zeroed frame; the access is retried.`,
+        'cow-reuse': `Copy-on-write: the page is only ours, so it is made writable again.`,
+        'swap-in': `The page is read back from swap into a new frame.`,
+        spurious: `The PTE already allows the access: a spurious fault. Flush this core's entry and retry.`,
+        fixup: `The exception table sends the kernel to the fixup code; the syscall fails cleanly.`,
+      }[e.how];
+    case 'signal':
+      return `No VMA${e.code === 'SEGV_ACCERR' ? ' permission' : ''} for ${e.va}: the kernel sends ${e.signal} (${e.code}) to T${e.tid}.`;
+    case 'syscall.enter':
+      return `T${e.tid} calls ${e.name}(${e.args.join(', ')}).`;
+    case 'syscall.exit':
+      return `${e.name} returns ${e.ret}${e.ret < 0 ? ` (-errno)` : ''} to T${e.tid}.`;
+    case 'vma.map':
+      return `A VMA ${e.start}-${e.end} (${e.prot}) is added for process ${e.pid}; no page is mapped yet.`;
+    case 'vma.unmap':
+      return `The VMA ${e.start}-${e.end} is removed from process ${e.pid} (under mmap_lock for write).`;
+    case 'frame.alloc':
+      return `Frame ${e.pfn} is allocated for ${e.use === 'pagetable' ? 'a page table' : 'anonymous memory'}.`;
+    case 'frame.free':
+      return `Frame ${e.pfn} goes back to the free list: every TLB has dropped it, so reuse is now safe.`;
+    case 'context.switch':
+      return e.toTid < 0
+        ? `Core ${e.core} goes idle in lazy TLB mode: the old mm stays loaded in CR3 and the core stays in mm_cpumask.`
+        : `Core ${e.core} switches to T${e.toTid}: CR3 = ${e.cr3} (PCID ${e.asid})${e.flush ? ', flushing that PCID as its entries may be out of date' : ''}; the core sets its bit in mm_cpumask, then reads tlb_gen.`;
+    case 'tlb.gen':
+      return `Core ${e.core} bumps process ${e.pid}'s tlb_gen to ${e.gen} (a full barrier, so mm_cpumask is read after the PTE change).`;
+    case 'shootdown.begin': {
+      const skipped = e.skipped.map((s) => `core ${s.core} (${s.why})`).join(', ');
+      return e.targets.length
+        ? `Shootdown: ${e.pages} page(s)${e.full ? ' (full flush: above the 33-page ceiling)' : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`
+        : `No other core can cache this mm's entries: a local flush is enough${skipped ? ` (skipped ${skipped})` : ''}.`;
+    }
+    case 'ipi.sent':
+      return `Core ${e.from} sends an IPI to core ${e.to}: ${e.reason}.`;
+    case 'ipi.received':
+      return `Core ${e.core} takes the interrupt from core ${e.from} and runs flush_tlb_func.`;
+    case 'ipi.acked':
+      return `Core ${e.from} acknowledges to core ${e.to}: its TLB is up to date.`;
+    case 'shootdown.wait':
+      return `Core ${e.core} has flushed locally and now spins until core${e.pending.length > 1 ? 's' : ''} ${e.pending.join(', ')} acknowledge${e.pending.length > 1 ? '' : 's'}.`;
+    case 'shootdown.end':
+      return `Every target has acknowledged; core ${e.core} waited ${e.waited} cycles.`;
+    case 'cpumask.clear':
+      return `Core ${e.core} no longer runs process ${e.pid}'s mm and leaves its mm_cpumask (${e.why}).`;
+    case 'sync.signal':
+      return `T${e.tid} sets the flag "${e.flag}".`;
+    case 'sync.wait':
+      return e.satisfied
+        ? `T${e.tid} sees "${e.flag}" and goes on.`
+        : `T${e.tid} spins in user space until "${e.flag}" is set.`;
+    case 'invariant.violated':
+      return `INVARIANT VIOLATED (${e.rule}): ${e.explanation}`;
+    case 'thread.exit':
+      return `T${e.tid} ends: ${e.reason}.`;
+    case 'flush.skip':
+      return `Core ${e.core} has nothing to flush: ${e.reason}.`;
+    case 'compute':
+      return `T${e.tid} computes for ${e.cycles} cycles.`;
+    default: {
+      const never: never = e;
+      return String(never);
+    }
+  }
+}

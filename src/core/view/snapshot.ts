@@ -1,0 +1,323 @@
+// The view model the panels need, built from the machine and the event log: plain, frozen
+// data, small enough to post every animation frame. The panels never see the machine itself.
+import { entryPfn, flagString, PTE_P, PTE_PS } from '../arch/x86_64/pte';
+import type { SimEvent } from '../events';
+import { hex, hexEntry } from '../hex';
+import { vaHex } from '../kernel/emit';
+import { protString } from '../kernel/vma';
+import type { Machine } from '../machine';
+import { tlbFlagString } from '../mmu/translate';
+import { tlbEntries } from '../tlb/tlb';
+import { narrate } from './narrate';
+
+export interface CoreView {
+  id: number;
+  tid: number;
+  pid: number;
+  pcid: number;
+  cr3: string;
+  lazy: boolean;
+  state: 'idle' | 'lazy' | 'user' | 'spinning' | 'kernel' | 'interrupt' | 'waiting';
+  activity: string;
+  localGen: number | null;
+  now: number;
+}
+
+export interface TlbEntryRow {
+  set: number;
+  way: number;
+  va: string;
+  pcid: number;
+  pfn: number;
+  flags: string;
+  global: boolean;
+}
+
+export interface TlbView {
+  core: number;
+  sets: number;
+  ways: number;
+  hits: number;
+  misses: number;
+  entries: TlbEntryRow[];
+}
+
+export interface PtEntryView {
+  index: number;
+  raw: string;
+  flags: string;
+  /** First VA this entry covers. */
+  va: string;
+  /** Next table (non-leaf) or mapped frame (leaf). */
+  pfn: number;
+  leaf: boolean;
+  child: PtNodeView | null;
+}
+
+export interface PtNodeView {
+  pfn: number;
+  level: number;
+  entries: PtEntryView[];
+}
+
+export interface ProcView {
+  pid: number;
+  name: string;
+  pcid: number;
+  tlbGen: number;
+  cpumask: number[];
+  alive: boolean;
+  root: PtNodeView;
+  vmas: { start: string; end: string; prot: string; name: string }[];
+}
+
+export interface IpiArrow {
+  from: number;
+  to: number;
+  sentTick: number;
+  sentStep: number;
+  recvTick: number | null;
+  ackTick: number | null;
+}
+
+export interface IpiTimeline {
+  arrows: IpiArrow[];
+  /** Initiator waits: from the local flush to the last ack. */
+  waits: { core: number; start: number; end: number | null }[];
+  /** Handlers on targets: from taking the interrupt to the ack. */
+  handlers: { core: number; start: number; end: number | null }[];
+  maxTick: number;
+}
+
+export interface StatsView {
+  ipis: number;
+  tlbHits: number;
+  tlbMisses: number;
+  faults: number;
+  violations: number;
+  invalidations: number;
+  waitCycles: number[];
+}
+
+export interface KeyMomentAt {
+  label: string;
+  step: number;
+}
+
+export interface Snapshot {
+  scenarioId: string;
+  title: string;
+  summary: string;
+  step: number;
+  tick: number;
+  done: boolean;
+  /** Total steps of the run, once known. */
+  end: number | null;
+  cores: CoreView[];
+  tlbs: TlbView[];
+  procs: ProcView[];
+  /** The walk of the current step, if it has one: the path to highlight. */
+  walk: { core: number; pid: number; levels: { level: number; table: number; index: number }[] } | null;
+  events: SimEvent[];
+  narration: string[];
+  stats: StatsView;
+  ipi: IpiTimeline;
+  keyMoments: KeyMomentAt[];
+}
+
+function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'> {
+  const c = m.cores[id];
+  if (!c) return { state: 'idle', activity: '' };
+  const top = c.stack[c.stack.length - 1];
+  if (top) {
+    switch (top.fn) {
+      case 'ipi':
+        return { state: 'interrupt', activity: 'flush_tlb_func (IPI handler)' };
+      case 'shootdown':
+        return top.phase === 'wait'
+          ? { state: 'waiting', activity: 'waiting for acks' }
+          : { state: 'kernel', activity: 'flush_tlb_mm_range' };
+      case 'munmap':
+        return { state: 'kernel', activity: 'munmap' };
+      case 'fault':
+        return { state: 'kernel', activity: 'page fault handler' };
+      case 'switch':
+        return { state: 'kernel', activity: 'context switch' };
+      case 'access':
+        return { state: 'user', activity: 'memory access' };
+    }
+  }
+  if (c.tid >= 0) {
+    const th = m.threads.find((t) => t.tid === c.tid);
+    if (th?.state === 'spinning') return { state: 'spinning', activity: 'spinning in user space' };
+    return { state: 'user', activity: 'running' };
+  }
+  return c.lazy && c.mmPid >= 0
+    ? { state: 'lazy', activity: 'idle, lazy TLB' }
+    : { state: 'idle', activity: 'idle' };
+}
+
+function tableView(
+  m: Machine,
+  pfn: number,
+  level: number,
+  vaBase: number,
+  budget: { n: number },
+): PtNodeView {
+  const words = m.mem.frames.get(pfn);
+  const entries: PtEntryView[] = [];
+  if (words) {
+    for (let i = 0; i < 512; i++) {
+      const lo = words[i * 2] as number;
+      const hi = words[i * 2 + 1] as number;
+      if ((lo & PTE_P) === 0 && lo === 0 && hi === 0) continue;
+      if (budget.n-- <= 0) break;
+      const vpn = vaBase + i * 2 ** (9 * (level - 1));
+      const leaf = level === 1 || ((lo & PTE_PS) !== 0 && level <= 3);
+      const present = (lo & PTE_P) !== 0;
+      const target = entryPfn(lo, hi);
+      entries.push({
+        index: i,
+        raw: hexEntry(lo, hi),
+        flags: flagString(lo, hi),
+        va: vaHex(canonicalVpn(vpn), 0),
+        pfn: target,
+        leaf,
+        child: present && !leaf ? tableView(m, target, level - 1, vpn, budget) : null,
+      });
+    }
+  }
+  return { pfn, level, entries };
+}
+
+/** Sign-extends a 36-bit (4-level) page number to the canonical 52-bit form. */
+function canonicalVpn(vpn: number): number {
+  return vpn >= 2 ** 35 ? vpn + (2 ** 52 - 2 ** 36) : vpn;
+}
+
+export function foldIpi(events: readonly SimEvent[]): IpiTimeline {
+  const arrows: IpiArrow[] = [];
+  const waits: IpiTimeline['waits'] = [];
+  const handlers: IpiTimeline['handlers'] = [];
+  let maxTick = 0;
+  for (const e of events) {
+    maxTick = Math.max(maxTick, e.tick);
+    switch (e.type) {
+      case 'ipi.sent':
+        arrows.push({
+          from: e.from,
+          to: e.to,
+          sentTick: e.tick,
+          sentStep: e.step,
+          recvTick: null,
+          ackTick: null,
+        });
+        break;
+      case 'ipi.received': {
+        const a = arrows.find((x) => x.to === e.core && x.from === e.from && x.recvTick === null);
+        if (a) a.recvTick = e.tick;
+        handlers.push({ core: e.core, start: e.tick, end: null });
+        break;
+      }
+      case 'ipi.acked': {
+        const a = arrows.find(
+          (x) => x.to === e.from && x.from === e.to && x.recvTick !== null && x.ackTick === null,
+        );
+        if (a) a.ackTick = e.tick;
+        const h = handlers.find((x) => x.core === e.from && x.end === null);
+        if (h) h.end = e.tick;
+        break;
+      }
+      case 'shootdown.wait':
+        waits.push({ core: e.core, start: e.tick, end: null });
+        break;
+      case 'shootdown.end': {
+        const w = waits.find((x) => x.core === e.core && x.end === null);
+        if (w) w.end = e.tick;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return { arrows, waits, handlers, maxTick };
+}
+
+export function buildSnapshot(
+  m: Machine,
+  stepEvents: readonly SimEvent[],
+  history: readonly SimEvent[],
+  end: number | null,
+  keyMoments: KeyMomentAt[],
+): Snapshot {
+  const walkEvents = stepEvents.filter((e) => e.type === 'walk.level');
+  const walkCore = walkEvents[0]?.type === 'walk.level' ? walkEvents[0].core : -1;
+  const walkPid = walkCore >= 0 ? (m.cores[walkCore]?.mmPid ?? -1) : -1;
+  const snap: Snapshot = {
+    scenarioId: m.spec.id,
+    title: m.spec.title,
+    summary: m.spec.summary,
+    step: m.step,
+    tick: m.tick,
+    done: m.done,
+    end,
+    cores: m.cores.map((c) => ({
+      id: c.id,
+      tid: c.tid,
+      pid: c.mmPid,
+      pcid: c.pcid,
+      cr3: c.cr3Pfn >= 0 ? hex(c.cr3Pfn * 4096 + c.pcid) : '-',
+      lazy: c.lazy,
+      ...coreState(m, c.id),
+      localGen: c.mmPid >= 0 ? (c.localGen[c.mmPid] ?? null) : null,
+      now: c.now,
+    })),
+    tlbs: m.cores.map((c) => ({
+      core: c.id,
+      sets: c.tlb.sets,
+      ways: c.tlb.ways,
+      hits: c.tlb.hits,
+      misses: c.tlb.misses,
+      entries: tlbEntries(c.tlb).map((e) => ({
+        set: e.set,
+        way: e.way,
+        va: vaHex(canonicalVpn(e.vpn), 0),
+        pcid: e.pcid,
+        pfn: e.pfn,
+        flags: tlbFlagString(e.flags),
+        global: (e.flags & 8) !== 0,
+      })),
+    })),
+    procs: m.procs.map((p) => ({
+      pid: p.pid,
+      name: p.name,
+      pcid: p.pcid,
+      tlbGen: p.tlbGen,
+      cpumask: p.cpumask.flatMap((on, i) => (on ? [i] : [])),
+      alive: p.alive,
+      root: tableView(m, p.rootPfn, m.ctl.levels, 0, { n: 2000 }),
+      vmas: p.vmas.map((v) => ({
+        start: vaHex(v.startVpn, 0),
+        end: vaHex(v.endVpn, 0),
+        prot: protString(v.prot),
+        name: v.name,
+      })),
+    })),
+    walk:
+      walkCore >= 0
+        ? {
+            core: walkCore,
+            pid: walkPid,
+            levels: walkEvents.flatMap((e) =>
+              e.type === 'walk.level' ? [{ level: e.level, table: e.table, index: e.index }] : [],
+            ),
+          }
+        : null,
+    events: stepEvents.slice(),
+    narration: stepEvents.map(narrate),
+    stats: { ...m.stats, waitCycles: m.stats.waitCycles.slice() },
+    ipi: foldIpi(history),
+    keyMoments,
+  };
+  return snap;
+}

@@ -1,0 +1,19 @@
+// The built-in lessons, by id. Each is plain data checked by the schema in the tests.
+import type { ScenarioSpec } from '../core/spec';
+import { munmapShootdown } from './builtin/munmapShootdown';
+
+export const SCENARIOS: readonly ScenarioSpec[] = [munmapShootdown];
+
+export function findScenario(id: string): ScenarioSpec | undefined {
+  return SCENARIOS.find((s) => s.id === id);
+}
+
+export interface ScenarioInfo {
+  id: string;
+  title: string;
+  summary: string;
+}
+
+export function scenarioList(): ScenarioInfo[] {
+  return SCENARIOS.map((s) => ({ id: s.id, title: s.title, summary: s.summary }));
+}

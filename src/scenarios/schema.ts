@@ -1,0 +1,131 @@
+// The versioned schema every scenario passes before anything runs: built-in ones in the tests,
+// pasted or linked ones at the boundary. Bounds keep a hostile file from exhausting the worker.
+import { z } from 'zod';
+import type { ScenarioSpec } from '../core/spec';
+
+export const MAX_SCENARIO_BYTES = 256 * 1024;
+
+const hexVa = z.string().regex(/^0x[0-9a-fA-F]{1,16}$/, 'a hex address like 0x7f0000001000');
+const prot = z.enum(['r', 'rw', 'rx', 'rwx', 'none']);
+const flag = z.string().min(1).max(40);
+
+const op = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('read'), va: hexVa }),
+  z.object({ op: z.literal('write'), va: hexVa, value: z.number().int().min(0).max(0xffffffff).optional() }),
+  z.object({ op: z.literal('mmap'), va: hexVa, pages: z.number().int().min(0).max(4096), prot }),
+  z.object({ op: z.literal('munmap'), va: hexVa, pages: z.number().int().min(0).max(4096) }),
+  z.object({ op: z.literal('signal'), flag }),
+  z.object({ op: z.literal('wait'), flag }),
+  z.object({ op: z.literal('compute'), cycles: z.number().int().min(1).max(1_000_000) }),
+  z.object({ op: z.literal('exit') }),
+]);
+
+export const scenarioSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes'),
+  title: z.string().min(1).max(120),
+  summary: z.string().max(2000),
+  seed: z.number().int().min(0).max(0xffffffff),
+  machine: z.object({
+    cores: z.number().int().min(1).max(64),
+    frames: z
+      .number()
+      .int()
+      .min(16)
+      .max(1 << 20),
+    tlb: z.object({
+      sets: z
+        .number()
+        .int()
+        .min(0)
+        .max(4096)
+        .refine((n) => (n & (n - 1)) === 0, 'a power of two'),
+      ways: z.number().int().min(0).max(64),
+    }),
+    protocol: z.literal('linux-x86'),
+  }),
+  processes: z
+    .array(
+      z.object({
+        pid: z
+          .number()
+          .int()
+          .min(1)
+          .max(1 << 16),
+        name: z.string().min(1).max(40),
+        vmas: z
+          .array(
+            z.object({
+              start: hexVa.refine((s) => (BigInt(s) & 0xfffn) === 0n, 'page-aligned (ends in 000)'),
+              pages: z
+                .number()
+                .int()
+                .min(1)
+                .max(1 << 16),
+              prot,
+              name: z.string().max(40).optional(),
+              populate: z.boolean().optional(),
+            }),
+          )
+          .max(256),
+      }),
+    )
+    .min(1)
+    .max(64),
+  threads: z
+    .array(
+      z.object({
+        tid: z
+          .number()
+          .int()
+          .min(0)
+          .max(1 << 16),
+        pid: z.number().int().min(1),
+        core: z.number().int().min(0).max(63),
+        program: z.array(op).max(10_000),
+      }),
+    )
+    .min(1)
+    .max(256),
+  keyMoments: z
+    .array(
+      z.object({
+        label: z.string().max(120),
+        event: z.string().max(40),
+        match: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      }),
+    )
+    .max(64),
+});
+
+export type ParseResult = { ok: true; spec: ScenarioSpec } | { ok: false; error: string };
+
+/** Validates untrusted scenario JSON text. Never throws. */
+export function parseScenario(text: string): ParseResult {
+  if (text.length > MAX_SCENARIO_BYTES) {
+    return { ok: false, error: `scenario is ${text.length} bytes; the limit is ${MAX_SCENARIO_BYTES}` };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, error: `not JSON: ${(err as Error).message}` };
+  }
+  return validateScenario(raw);
+}
+
+export function validateScenario(raw: unknown): ParseResult {
+  const r = scenarioSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'scenario';
+    return { ok: false, error: `${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  const spec = r.data as ScenarioSpec;
+  for (const [i, t] of spec.threads.entries()) {
+    if (t.core >= spec.machine.cores)
+      return { ok: false, error: `threads.${i}.core: the machine has ${spec.machine.cores} cores` };
+    if (!spec.processes.some((p) => p.pid === t.pid))
+      return { ok: false, error: `threads.${i}.pid: no process ${t.pid}` };
+  }
+  return { ok: true, spec };
+}
