@@ -1,0 +1,31 @@
+// `npm run -s vmscope -- <command>`: the simulation core, headless in Node.
+//   scenarios                 list the built-in scenario ids
+//   run <id> [--json] [--seed N] [--max-steps N]
+//                             run a scenario; --json prints one event per line and a summary
+import { runCommand } from './run';
+import { scenariosCommand } from './scenarios';
+
+const USAGE = 'usage: vmscope scenarios | vmscope run <id> [--json] [--seed N] [--max-steps N]';
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  switch (cmd) {
+    case 'scenarios':
+      return scenariosCommand(rest, out);
+    case 'run':
+      return runCommand(rest, out);
+    case undefined:
+    case '-h':
+    case '--help':
+      out(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`vmscope: unknown command "${cmd.slice(0, 40)}"; ${USAGE}\n`);
+      return 2;
+  }
+}
+
+const code = main(process.argv.slice(2));
+// Let stdout drain before exiting (large --json runs are piped).
+process.stdout.write('', () => process.exit(code));
