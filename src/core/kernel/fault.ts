@@ -78,7 +78,6 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
     killProcess(ctx, proc.pid, 'out of memory');
     return;
   }
-  m.mem.frames.delete(pfn);
   ctx.emit({ type: 'frame.alloc', pfn, pid: proc.pid, use: 'anon' });
   ctx.cost += m.cost.zeroFrame + m.cost.pteWrite;
   // A write fault maps the page writable and dirty at once (pte_mkwrite(pte_mkdirty())).

@@ -1,7 +1,7 @@
 // The MMU of one core: TLB lookup, then on a miss the page walk and a fill. This is the path
 // every simulated access takes, and the one the benchmark measures.
 import { PF_PROT, PF_USER, PF_WRITE, type WalkLevel, type WalkOut, walkPageTable } from '../arch/x86_64/walk';
-import { flagString } from '../arch/x86_64/pte';
+import { flagString, LEVEL_SPAN } from '../arch/x86_64/pte';
 import { hexEntry } from '../hex';
 import type { Emit } from '../kernel/emit';
 import { vaHex } from '../kernel/emit';
@@ -53,7 +53,7 @@ export function translate(
       const base = tlb.pfn[slot] as number;
       out.ok = true;
       out.basePfn = base;
-      out.pfn = shift === 12 ? base : base + (vpn % 2 ** (shift - 12));
+      out.pfn = shift === 12 ? base : base + (vpn % (LEVEL_SPAN[(shift - 3) / 9] as number));
       out.pageShift = shift;
       emit?.({ type: 'tlb.hit', core: core.id, va: vaHex(vpn, 0), pfn: out.pfn, level: 'l1d' });
       return true;
@@ -92,9 +92,10 @@ export function translate(
   if (out.nx) flags |= TLBF_NX;
   if (out.global) flags |= TLBF_G;
   if (out.dirty) flags |= TLBF_D;
+  if (tlb.sets === 0) return true; // TLB disabled
   const fill = tlbFill(
     tlb,
-    vpn - (vpn % 2 ** (out.pageShift - 12)),
+    vpn - (vpn % (LEVEL_SPAN[(out.pageShift - 3) / 9] as number)),
     out.pageShift,
     core.pcid,
     out.basePfn,

@@ -53,6 +53,11 @@ export function createTlb(sets: number, ways: number): Tlb {
 
 const SHIFTS = [12, 21, 30] as const;
 
+/** 4 KiB pages per entry of a page size (2 ** is slow on a hot path). */
+function spanOf(shift: number): number {
+  return shift === 12 ? 1 : shift === 21 ? 512 : 262144;
+}
+
 /**
  * Finds the slot translating 4 KiB page `vpn` for `pcid`, or -1. Global entries match any PCID
  * (SDM 4.10.2.4). Updates LRU on a hit. Does not count hits: the MMU decides what a hit is.
@@ -62,7 +67,7 @@ export function tlbLookup(t: Tlb, vpn: number, pcid: number): number {
   const nShifts = t.large > 0 ? 3 : 1;
   for (let s = 0; s < nShifts; s++) {
     const shift = SHIFTS[s] as number;
-    const tag = shift === 12 ? vpn : Math.floor(vpn / 2 ** (shift - 12));
+    const tag = shift === 12 ? vpn : Math.floor(vpn / spanOf(shift));
     const base = (tag & (t.sets - 1)) * t.ways;
     for (let w = 0; w < t.ways; w++) {
       const i = base + w;
@@ -104,7 +109,7 @@ export function tlbFill(
   flags: number,
 ): { slot: number; evictedVpn: number; evictedPcid: number } {
   if (t.sets === 0) return { slot: -1, evictedVpn: -1, evictedPcid: -1 };
-  const tag = pageShift === 12 ? vpn : Math.floor(vpn / 2 ** (pageShift - 12));
+  const tag = pageShift === 12 ? vpn : Math.floor(vpn / spanOf(pageShift));
   const base = (tag & (t.sets - 1)) * t.ways;
   let victim = base;
   let oldest = Number.POSITIVE_INFINITY;
@@ -123,7 +128,7 @@ export function tlbFill(
   let evictedVpn = -1;
   let evictedPcid = -1;
   if (t.valid[victim] === 1) {
-    evictedVpn = (t.tag[victim] as number) * 2 ** ((t.shift[victim] as number) - 12);
+    evictedVpn = (t.tag[victim] as number) * spanOf(t.shift[victim] as number);
     evictedPcid = t.pcid[victim] as number;
     if ((t.shift[victim] as number) > 12) t.large--;
   }
@@ -152,7 +157,7 @@ export function tlbInvalidatePage(t: Tlb, vpn: number, pcid: number): number {
   for (let i = 0; i < t.valid.length; i++) {
     if (t.valid[i] !== 1) continue;
     const shift = t.shift[i] as number;
-    const tag = shift === 12 ? vpn : Math.floor(vpn / 2 ** (shift - 12));
+    const tag = shift === 12 ? vpn : Math.floor(vpn / spanOf(shift));
     if (t.tag[i] === tag && (t.pcid[i] === pcid || ((t.flags[i] as number) & TLBF_G) !== 0)) {
       drop(t, i);
       n++;
@@ -194,7 +199,7 @@ export function tlbEntries(t: Tlb): TlbEntryView[] {
       slot: i,
       set: Math.floor(i / t.ways),
       way: i % t.ways,
-      vpn: (t.tag[i] as number) * 2 ** (shift - 12),
+      vpn: (t.tag[i] as number) * spanOf(shift),
       pageShift: shift,
       pcid: t.pcid[i] as number,
       pfn: t.pfn[i] as number,

@@ -164,7 +164,7 @@ function tableView(
   vaBase: number,
   budget: { n: number },
 ): PtNodeView {
-  const words = m.mem.frames.get(pfn);
+  const words = m.mem.frames[pfn];
   const entries: PtEntryView[] = [];
   if (words) {
     for (let i = 0; i < 512; i++) {

@@ -97,5 +97,8 @@ export const LEVEL_NAMES: Record<number, string> = { 5: 'PML5', 4: 'PML4', 3: 'P
 /** Index into the table at `level` for a 4 KiB page number (VA >> 12). Exact for vpn < 2^53. */
 export function levelIndex(vpn: number, level: number): number {
   // Division by a power of two is exact; `& 511` truncates and takes the low 9 bits.
-  return (vpn / 2 ** (9 * (level - 1))) & 511;
+  return (vpn / (LEVEL_SPAN[level] as number)) & 511;
 }
+
+/** 4 KiB pages covered by one entry at each level: 512^(level-1). */
+export const LEVEL_SPAN = [0, 1, 512, 512 ** 2, 512 ** 3, 512 ** 4];

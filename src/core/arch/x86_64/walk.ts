@@ -5,7 +5,18 @@
 // that faults leaves A and D untouched.
 import type { PhysMem } from '../../mem/physmem';
 import { frameWords } from '../../mem/physmem';
-import { entryPfn, PTE_A, PTE_D, PTE_HI_NX, PTE_P, PTE_PS, PTE_RW, PTE_US, levelIndex } from './pte';
+import {
+  entryPfn,
+  LEVEL_SPAN,
+  levelIndex,
+  PTE_A,
+  PTE_D,
+  PTE_HI_NX,
+  PTE_P,
+  PTE_PS,
+  PTE_RW,
+  PTE_US,
+} from './pte';
 
 export type AccessKind = 'read' | 'write' | 'fetch';
 
@@ -105,7 +116,7 @@ export function walkPageTable(
   const write = kind === 'write';
   for (;;) {
     const idx = levelIndex(vpn, level);
-    const words = frames.get(table);
+    const words = frames[table];
     const lo = words ? (words[idx * 2] as number) : 0;
     const hi = words ? (words[idx * 2 + 1] as number) : 0;
     if (trace) trace.push({ level, tablePfn: table, index: idx, lo, hi });
@@ -157,7 +168,7 @@ export function walkPageTable(
   }
   out.ok = true;
   out.basePfn = base;
-  out.pfn = level === 1 ? base : base + (vpn % 2 ** (pageShift - 12));
+  out.pfn = level === 1 ? base : base + (vpn % (LEVEL_SPAN[level] as number));
   out.pageShift = pageShift;
   out.rw = rw;
   out.us = us;
@@ -195,7 +206,7 @@ export function writeEntry(mem: PhysMem, tablePfn: number, index: number, lo: nu
 }
 
 export function readEntry(mem: PhysMem, tablePfn: number, index: number): [number, number] {
-  const w = mem.frames.get(tablePfn);
+  const w = mem.frames[tablePfn];
   if (!w) return [0, 0];
   return [w[index * 2] as number, w[index * 2 + 1] as number];
 }
