@@ -1,0 +1,59 @@
+// The CLI as a user runs it: a real process, real stdout, real exit codes.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const tsx = ['node_modules/.bin/tsx', 'src/cli/main.ts'];
+
+function vmscope(...args: string[]) {
+  const r = spawnSync(tsx[0]!, [tsx[1]!, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('vmscope CLI', () => {
+  it('lists the built-in scenario ids', () => {
+    const out = execFileSync(tsx[0]!, [tsx[1]!, 'scenarios'], { encoding: 'utf8' });
+    expect(out.trim().split('\n')).toContain('munmap-shootdown');
+  });
+
+  it('prints one JSON event per line and a summary that matches them', () => {
+    const { code, out } = vmscope('run', 'munmap-shootdown', '--json');
+    expect(code).toBe(0);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const summary = lines.pop()!;
+    expect(summary.type).toBe('summary');
+    for (const e of lines) {
+      expect(typeof e.type).toBe('string');
+      expect(typeof e.tick).toBe('number');
+      expect(typeof e.step).toBe('number');
+    }
+    const count = (t: string) => lines.filter((e) => e.type === t).length;
+    expect(summary).toEqual({
+      type: 'summary',
+      steps: lines[lines.length - 1]!.step,
+      ticks: lines[lines.length - 1]!.tick,
+      ipis: count('ipi.sent'),
+      tlbHits: count('tlb.hit'),
+      tlbMisses: count('tlb.miss'),
+      faults: count('fault.raised'),
+      violations: count('invariant.violated'),
+    });
+    expect(lines.filter((e) => e.type === 'ipi.sent').map((e) => e.to)).toEqual([1, 2]);
+  });
+
+  it('fails with one line and a non-zero exit on an unknown id or a bad argument', () => {
+    for (const args of [
+      ['run', 'nope'],
+      ['run', 'munmap-shootdown', '--seed', 'x'],
+      ['run'],
+      ['frobnicate'],
+    ]) {
+      const r = vmscope(...args);
+      expect(r.code).not.toBe(0);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.out).toBe('');
+    }
+  });
+});

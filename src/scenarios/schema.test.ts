@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from './index';
+import { MAX_SCENARIO_BYTES, parseScenario, validateScenario } from './schema';
+import { munmapShootdown } from './builtin/munmapShootdown';
+
+describe('scenario schema', () => {
+  it('accepts every built-in scenario', () => {
+    for (const s of SCENARIOS) expect(validateScenario(s)).toEqual({ ok: true, spec: s });
+  });
+
+  it('refuses oversized input before parsing it', () => {
+    const r = parseScenario(' '.repeat(MAX_SCENARIO_BYTES + 1));
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatch(/limit/);
+  });
+
+  it('names the field that is wrong', () => {
+    const bad = structuredClone(munmapShootdown) as unknown as { machine: { tlb: { sets: number } } };
+    bad.machine.tlb.sets = 3;
+    const r = validateScenario(bad);
+    expect(r).toEqual({ ok: false, error: 'machine.tlb.sets: a power of two' });
+    const r2 = parseScenario('{"id": "Bad Id"}');
+    expect(!r2.ok && r2.error).toMatch(/^id: /);
+    expect(parseScenario('{').ok).toBe(false);
+  });
+
+  it('refuses a thread on a core the machine does not have, or in a missing process', () => {
+    const s = structuredClone(munmapShootdown);
+    s.threads[0]!.core = 9;
+    expect(validateScenario(s)).toEqual({ ok: false, error: 'threads.0.core: the machine has 4 cores' });
+    const t = structuredClone(munmapShootdown);
+    t.threads[0]!.pid = 77;
+    expect(validateScenario(t)).toEqual({ ok: false, error: 'threads.0.pid: no process 77' });
+  });
+
+  it('refuses unaligned VMA starts and unknown operations', () => {
+    const s = structuredClone(munmapShootdown);
+    s.processes[0]!.vmas[0]!.start = '0x7f0000000010';
+    expect(validateScenario(s).ok).toBe(false);
+    const t = structuredClone(munmapShootdown) as unknown as { threads: { program: unknown[] }[] };
+    t.threads[0]!.program.push({ op: 'format-disk' });
+    expect(validateScenario(t).ok).toBe(false);
+  });
+});

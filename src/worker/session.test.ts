@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { loadSession, runUntil, seekTo, snapshotOf, stepBy } from './session';
+
+function load() {
+  const r = loadSession('munmap-shootdown');
+  if (!r.ok) throw new Error(r.error);
+  return r.session;
+}
+
+describe('worker session', () => {
+  it('refuses an unknown scenario with a readable error', () => {
+    expect(loadSession('nope')).toEqual({ ok: false, error: 'unknown scenario "nope"' });
+  });
+
+  it('knows the run length and key moments on load, and starts at step 0', () => {
+    const s = load();
+    const snap = snapshotOf(s);
+    expect(snap.step).toBe(0);
+    expect(snap.end).toBeGreaterThan(20);
+    expect(snap.keyMoments.map((k) => k.label)).toContain('Shootdown begins');
+    expect(snap.cores).toHaveLength(4);
+  });
+
+  it('runs until the next IPI, then back restores the previous snapshot exactly', () => {
+    const s = load();
+    runUntil(s, 'ipi');
+    const atIpi = snapshotOf(s);
+    expect(atIpi.events.some((e) => e.type === 'ipi.sent')).toBe(true);
+    expect(atIpi.ipi.arrows.map((a) => a.to).sort()).toEqual([1, 2]);
+    stepBy(s, -1);
+    const before = snapshotOf(s);
+    expect(before.step).toBe(atIpi.step - 1);
+    expect(before.ipi.arrows).toHaveLength(0);
+    stepBy(s, 1);
+    expect(JSON.stringify(snapshotOf(s))).toBe(JSON.stringify(atIpi));
+  });
+
+  it('shows the TLB entries on cores 1 and 2 vanish with the shootdown and come back on seek', () => {
+    const s = load();
+    const has = (core: number) =>
+      snapshotOf(s).tlbs[core]!.entries.some((e) => e.va === '0x7f0000001000' && e.pcid === 1);
+    const begin = snapshotOf(s).keyMoments.find((k) => k.label === 'Shootdown begins')!.step;
+    const end = snapshotOf(s).keyMoments.find((k) => k.label.startsWith('Last ack'))!.step;
+    seekTo(s, begin);
+    expect(has(1) && has(2)).toBe(true);
+    seekTo(s, end);
+    expect(has(1) || has(2)).toBe(false);
+    seekTo(s, begin);
+    expect(has(1) && has(2)).toBe(true);
+  });
+
+  it('walk path of a step is exposed for highlighting', () => {
+    const s = load();
+    runUntil(s, 'fault');
+    const snap = snapshotOf(s);
+    expect(snap.walk?.levels.map((l) => l.level)).toEqual([4, 3, 2, 1]);
+    expect(snap.narration.some((n) => n.includes('#PF'))).toBe(true);
+  });
+});
