@@ -22,7 +22,7 @@ export function translate(
   emit: Emit | null,
 ): boolean {
   const tlb = core.tlb;
-  const slot = tlbLookup(tlb, vpn, core.pcid);
+  const slot = tlb.sets === 0 ? -1 : tlbLookup(tlb, vpn, core.pcid);
   if (slot >= 0) {
     const f = tlb.flags[slot] as number;
     const denied =

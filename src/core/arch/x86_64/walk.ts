@@ -84,10 +84,6 @@ export function newWalkOut(): WalkOut {
   };
 }
 
-// Scratch for the A/D pass: which words of which tables the walk used.
-const usedFrames: Uint32Array[] = [];
-const usedWord = new Int32Array(5);
-
 /**
  * Walks the tables rooted at `rootPfn` for the 4 KiB page number `vpn`.
  * `update` false is a side-effect-free peek (used by the invariant monitor and the panels).
@@ -106,65 +102,49 @@ export function walkPageTable(
 ): boolean {
   const frames = mem.frames;
   let table = rootPfn;
-  let rw = true;
-  let us = true;
-  let nx = false;
+  // AND of the low words gives the combined R/W and U/S (and whether every A is already set);
+  // OR of the high words gives XD (SDM 4.6.1).
+  let andLo = 0xffffffff;
+  let orHi = 0;
   let leafLo = 0;
   let leafHi = 0;
   let level: number = ctl.levels;
-  let depth = 0;
-  const write = kind === 'write';
   for (;;) {
-    const idx = levelIndex(vpn, level);
+    const idx = (vpn / (LEVEL_SPAN[level] as number)) & 511;
     const words = frames[table];
-    const lo = words ? (words[idx * 2] as number) : 0;
-    const hi = words ? (words[idx * 2 + 1] as number) : 0;
-    if (trace) trace.push({ level, tablePfn: table, index: idx, lo, hi });
+    const lo = words === undefined ? 0 : (words[idx * 2] as number);
+    const hi = words === undefined ? 0 : (words[idx * 2 + 1] as number);
+    if (trace !== null) trace.push({ level, tablePfn: table, index: idx, lo, hi });
     if ((lo & PTE_P) === 0) {
       // Not present: the error code's P bit is 0 (SDM 4.7).
       return fail(out, 'not-present', errCode(0, kind, user, ctl), level);
     }
-    if (words) {
-      usedFrames[depth] = words;
-      usedWord[depth] = idx * 2;
-    }
-    depth++;
-    rw = rw && (lo & PTE_RW) !== 0;
-    us = us && (lo & PTE_US) !== 0;
-    if (ctl.nxe && (hi & PTE_HI_NX) !== 0) nx = true;
+    andLo &= lo;
+    orHi |= hi;
     // PS=1 in a PDPTE (level 3) or PDE (level 2) maps a 1 GiB or 2 MiB page (SDM 4.5).
-    if (level === 1 || ((level === 2 || level === 3) && (lo & PTE_PS) !== 0)) {
+    if (level === 1 || ((lo & PTE_PS) !== 0 && level <= 3)) {
       leafLo = lo;
       leafHi = hi;
       break;
     }
-    table = entryPfn(lo, hi);
+    table = (hi & 0x000fffff) * 0x100000 + (lo >>> 12);
     level--;
   }
+  const rw = (andLo & PTE_RW) !== 0;
+  const us = (andLo & PTE_US) !== 0;
+  const nx = ctl.nxe && (orHi & PTE_HI_NX) !== 0;
+  const write = kind === 'write';
   // Rights check with the combined flags (SDM 4.6.1).
-  let denied = false;
-  if (user && !us) denied = true;
-  else if (write && !rw && (user || ctl.wp)) denied = true;
-  else if (kind === 'fetch' && nx) denied = true;
-  if (denied) return fail(out, 'protection', errCode(PF_PROT, kind, user, ctl), level);
-
+  if ((user && !us) || (write && !rw && (user || ctl.wp)) || (kind === 'fetch' && nx)) {
+    return fail(out, 'protection', errCode(PF_PROT, kind, user, ctl), level);
+  }
   const pageShift = 12 + 9 * (level - 1);
   const base = entryPfn(leafLo, leafHi);
-  // A on every entry used, D on the leaf for a write (SDM 4.8). Sticky: set only if clear.
   let dirty = (leafLo & PTE_D) !== 0;
-  if (update) {
-    for (let i = 0; i < depth; i++) {
-      const w = usedFrames[i] as Uint32Array;
-      const at = usedWord[i] as number;
-      const v = w[at] as number;
-      if ((v & PTE_A) === 0) w[at] = (v | PTE_A) >>> 0;
-    }
-    if (write && !dirty) {
-      const w = usedFrames[depth - 1] as Uint32Array;
-      const at = usedWord[depth - 1] as number;
-      w[at] = ((w[at] as number) | PTE_D) >>> 0;
-      dirty = true;
-    }
+  // A on every entry used, D on the leaf for a write (SDM 4.8); sticky, so usually nothing to do.
+  if (update && ((andLo & PTE_A) === 0 || (write && !dirty))) {
+    setAccessedDirty(mem, rootPfn, vpn, ctl.levels, level, write);
+    dirty = dirty || write;
   }
   out.ok = true;
   out.basePfn = base;
@@ -179,6 +159,27 @@ export function walkPageTable(
   out.errorCode = 0;
   out.level = level;
   return true;
+}
+
+/** The slow path of a walk: set A on each entry down to `leafLevel`, and D on the leaf for a write. */
+function setAccessedDirty(
+  mem: PhysMem,
+  rootPfn: number,
+  vpn: number,
+  top: number,
+  leafLevel: number,
+  write: boolean,
+) {
+  let table = rootPfn;
+  for (let level = top; level >= leafLevel; level--) {
+    const w = frameWords(mem, table);
+    const at = levelIndex(vpn, level) * 2;
+    let lo = w[at] as number;
+    lo |= PTE_A;
+    if (level === leafLevel && write) lo |= PTE_D;
+    w[at] = lo >>> 0;
+    table = entryPfn(lo, w[at + 1] as number);
+  }
 }
 
 function errCode(base: number, kind: AccessKind, user: boolean, ctl: X86Control): number {
