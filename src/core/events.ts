@@ -65,7 +65,7 @@ export type EventBody =
   | { type: 'vma.map'; pid: number; start: string; end: string; prot: string }
   | { type: 'vma.unmap'; pid: number; start: string; end: string }
   | { type: 'frame.alloc'; pfn: number; pid?: number; use: 'anon' | 'pagetable' }
-  | { type: 'frame.free'; pfn: number; pid?: number }
+  | { type: 'frame.free'; pfn: number; pid?: number; afterFlush?: boolean }
   | {
       type: 'context.switch';
       core: number;

@@ -1,6 +1,26 @@
 // What a scenario says, as the core needs it. src/scenarios validates untrusted input into this
 // shape (with bounds) before anything here runs.
 
+/**
+ * The TLB shootdown protocol. `linux-x86` is Linux's; the `broken-*` ones are deliberately wrong
+ * kernels, for the lessons that show what goes wrong:
+ *  - broken-no-shootdown: flushes only the local TLB (the uniprocessor mistake), frees at once;
+ *  - broken-free-before-ack: sends the IPIs but frees the frames before the acks arrive;
+ *  - broken-no-local-flush: sends the IPIs but forgets the initiator's own TLB.
+ */
+export type Protocol =
+  | 'linux-x86'
+  | 'broken-no-shootdown'
+  | 'broken-free-before-ack'
+  | 'broken-no-local-flush';
+
+export const PROTOCOLS: readonly Protocol[] = [
+  'linux-x86',
+  'broken-no-shootdown',
+  'broken-free-before-ack',
+  'broken-no-local-flush',
+];
+
 export type Prot = 'r' | 'rw' | 'rx' | 'rwx' | 'none';
 
 export interface VmaSpec {
@@ -54,7 +74,7 @@ export interface ScenarioSpec {
     /** Physical memory size in 4 KiB frames. */
     frames: number;
     tlb: { sets: number; ways: number };
-    protocol: 'linux-x86';
+    protocol: Protocol;
   };
   processes: ProcessSpec[];
   threads: ThreadSpec[];

@@ -1,8 +1,10 @@
 // The built-in lessons, by id. Each is plain data checked by the schema in the tests.
 import type { ScenarioSpec } from '../core/spec';
+import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
 import { munmapShootdown } from './builtin/munmapShootdown';
+import { noShootdownBug } from './builtin/noShootdownBug';
 
-export const SCENARIOS: readonly ScenarioSpec[] = [munmapShootdown];
+export const SCENARIOS: readonly ScenarioSpec[] = [munmapShootdown, noShootdownBug, freeBeforeAckBug];
 
 export function findScenario(id: string): ScenarioSpec | undefined {
   return SCENARIOS.find((s) => s.id === id);

@@ -1,7 +1,7 @@
 // The versioned schema every scenario passes before anything runs: built-in ones in the tests,
 // pasted or linked ones at the boundary. Bounds keep a hostile file from exhausting the worker.
 import { z } from 'zod';
-import type { ScenarioSpec } from '../core/spec';
+import { PROTOCOLS, type ScenarioSpec } from '../core/spec';
 
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 
@@ -41,7 +41,7 @@ export const scenarioSchema = z.object({
         .refine((n) => (n & (n - 1)) === 0, 'a power of two'),
       ways: z.number().int().min(0).max(64),
     }),
-    protocol: z.literal('linux-x86'),
+    protocol: z.enum(PROTOCOLS),
   }),
   processes: z
     .array(

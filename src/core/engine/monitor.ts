@@ -21,7 +21,8 @@ export function checkInvariants(m: Machine, emit: (e: EventBody) => void): void 
       const va = vaHex(e.vpn, 0);
       const info = m.mem.used.get(e.pfn);
       if (!info || (info.kind === 'anon' && info.pid !== proc.pid)) {
-        const key = `freed:${core.id}:${e.vpn}:${e.pfn}`;
+        // Keyed by the owner too, so the frame changing hands is reported again.
+        const key = `freed:${core.id}:${e.vpn}:${e.pfn}:${info ? info.pid : 'free'}`;
         now.push(key);
         if (!m.standing.includes(key)) {
           m.stats.violations++;

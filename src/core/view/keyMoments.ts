@@ -13,12 +13,16 @@ export function matchesMoment(e: SimEvent, k: KeyMoment): boolean {
 /** The first step at which each key moment happens (in declaration order, each after the last). */
 export function locateKeyMoments(moments: readonly KeyMoment[], log: readonly SimEvent[][]): KeyMomentAt[] {
   const out: KeyMomentAt[] = [];
+  let from = 0;
   for (const k of moments) {
     let found = -1;
-    for (let s = 0; s < log.length && found < 0; s++) {
+    for (let s = from; s < log.length && found < 0; s++) {
       if ((log[s] as SimEvent[]).some((e) => matchesMoment(e, k))) found = s + 1;
     }
-    if (found > 0) out.push({ label: k.label, step: found });
+    if (found > 0) {
+      out.push({ label: k.label, step: found });
+      from = found - 1;
+    }
   }
   return out;
 }

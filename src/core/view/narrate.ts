@@ -59,7 +59,9 @@ export function narrate(e: SimEvent): string {
     case 'frame.alloc':
       return `Frame ${e.pfn} is allocated for ${e.use === 'pagetable' ? 'a page table' : 'anonymous memory'}.`;
     case 'frame.free':
-      return `Frame ${e.pfn} goes back to the free list: every TLB has dropped it, so reuse is now safe.`;
+      return e.afterFlush === false
+        ? `BUG: frame ${e.pfn} goes back to the free list while other TLBs may still map it.`
+        : `Frame ${e.pfn} goes back to the free list: every TLB has dropped it, so reuse is now safe.`;
     case 'context.switch':
       return e.toTid < 0
         ? `Core ${e.core} goes idle in lazy TLB mode: the old mm stays loaded in CR3 and the core stays in mm_cpumask.`
@@ -68,6 +70,9 @@ export function narrate(e: SimEvent): string {
       return `Core ${e.core} bumps process ${e.pid}'s tlb_gen to ${e.gen} (a full barrier, so mm_cpumask is read after the PTE change).`;
     case 'shootdown.begin': {
       const skipped = e.skipped.map((s) => `core ${s.core} (${s.why})`).join(', ');
+      if (e.skipped.some((s) => s.why.startsWith('BUG'))) {
+        return `BUG: this kernel flushes only its own TLB and sends no IPI, although core${e.skipped.length > 1 ? 's' : ''} ${e.skipped.map((s) => s.core).join(', ')} ${e.skipped.length > 1 ? 'are' : 'is'} in mm_cpumask.`;
+      }
       return e.targets.length
         ? `Shootdown: ${e.pages} page(s)${e.full ? ' (full flush: above the 33-page ceiling)' : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`
         : `No other core can cache this mm's entries: a local flush is enough${skipped ? ` (skipped ${skipped})` : ''}.`;
@@ -81,7 +86,9 @@ export function narrate(e: SimEvent): string {
     case 'shootdown.wait':
       return `Core ${e.core} has flushed locally and now spins until core${e.pending.length > 1 ? 's' : ''} ${e.pending.join(', ')} acknowledge${e.pending.length > 1 ? '' : 's'}.`;
     case 'shootdown.end':
-      return `Every target has acknowledged; core ${e.core} waited ${e.waited} cycles.`;
+      return e.waited > 0
+        ? `Every target has acknowledged; core ${e.core} waited ${e.waited} cycles.`
+        : `The flush is complete; core ${e.core} had no acknowledgement to wait for.`;
     case 'cpumask.clear':
       return `Core ${e.core} no longer runs process ${e.pid}'s mm and leaves its mm_cpumask (${e.why}).`;
     case 'sync.signal':

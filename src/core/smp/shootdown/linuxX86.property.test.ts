@@ -169,6 +169,30 @@ describe('Linux x86 shootdown (property)', () => {
     );
   });
 
+  it.each(['broken-no-shootdown', 'broken-free-before-ack', 'broken-no-local-flush'] as const)(
+    'the monitor catches %s on some random program',
+    (protocol) => {
+      const result = fc.check(
+        fc.property(
+          fc.array(fc.array(opArb, { maxLength: 14 }), { minLength: 4, maxLength: 4 }),
+          fc.integer({ min: 0, max: 0xffffffff }),
+          (programs, seed) => {
+            programs[3] = [];
+            const spec = scenario(programs, seed);
+            spec.machine.protocol = protocol;
+            const r = createMachine(spec);
+            if (!r.ok) throw new Error(r.error);
+            let guard = 0;
+            while (!r.machine.done && guard++ < 5000) step(r.machine);
+            return r.machine.stats.violations === 0;
+          },
+        ),
+        { numRuns: 300, endOnFailure: true },
+      );
+      expect(result.failed).toBe(true);
+    },
+  );
+
   it('the monitor itself catches a stale entry when a PTE is cleared behind the TLBs back', () => {
     const programs: OpSpec[][] = [
       [

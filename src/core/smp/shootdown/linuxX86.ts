@@ -26,9 +26,15 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       f.gen = ++proc.tlbGen;
       f.full = f.vpns.length > FLUSH_CEILING_PAGES;
       ctx.emit({ type: 'tlb.gen', pid: proc.pid, gen: f.gen, core: core.id });
+      const protocol = m.spec.machine.protocol;
       const targets: number[] = [];
       const skipped: { core: number; why: string }[] = [];
       for (const c of m.cores) {
+        if (protocol === 'broken-no-shootdown') {
+          if (c.id !== core.id && proc.cpumask[c.id])
+            skipped.push({ core: c.id, why: 'BUG: this kernel sends no IPI' });
+          continue;
+        }
         if (c.id === core.id || !proc.cpumask[c.id]) continue;
         // should_flush_tlb(): a lazy core is skipped ("Lazy TLB will get flushed at the next
         // context switch"); so is a core whose loaded mm is another one.
@@ -63,6 +69,11 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
         gen: f.gen,
       });
       ctx.cost += m.cost.small;
+      if (protocol === 'broken-no-shootdown') {
+        // The broken kernel believes no other TLB can hold the page: nothing is in flight, so the
+        // monitor now judges every remote entry against the page table.
+        m.pending = m.pending.filter((p) => !(p.pid === sd.pid && sd.vpns.includes(p.vpn)));
+      }
       for (const to of targets) {
         ctx.cost += m.cost.ipiSend;
         m.ipis.push({
@@ -82,8 +93,19 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
     }
     case 'local': {
       const sd = m.shootdowns[f.id] as Shootdown;
-      if (core.mmPid === proc.pid && !core.lazy) flushToGeneration(ctx, proc, sd);
+      const protocol = m.spec.machine.protocol;
+      if (protocol === 'broken-no-local-flush') {
+        ctx.emit({ type: 'flush.skip', core: core.id, reason: 'BUG: the initiator forgets its own TLB' });
+      } else if (core.mmPid === proc.pid && !core.lazy) flushToGeneration(ctx, proc, sd);
       else ctx.emit({ type: 'flush.skip', core: core.id, reason: 'this core does not have the mm loaded' });
+      if (protocol === 'broken-free-before-ack' || protocol === 'broken-no-shootdown') {
+        // BUG (broken protocols): the frames go back to the allocator before every TLB dropped them.
+        for (const pfn of f.toFree) {
+          freeFrame(m.mem, pfn);
+          ctx.emit({ type: 'frame.free', pfn, pid: proc.pid, afterFlush: false });
+        }
+        f.toFree = [];
+      }
       sd.waitStart = ctx.t + ctx.cost;
       f.phase = 'wait';
       const pending = sd.targets.filter((c) => !sd.acked.includes(c));
@@ -106,7 +128,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
     case 'free': {
       for (const pfn of f.toFree) {
         freeFrame(m.mem, pfn);
-        ctx.emit({ type: 'frame.free', pfn, pid: proc.pid });
+        ctx.emit({ type: 'frame.free', pfn, pid: proc.pid, afterFlush: true });
       }
       ctx.cost += m.cost.small * f.toFree.length;
       core.stack.pop();

@@ -1,0 +1,78 @@
+import type { ScenarioSpec } from '../../core/spec';
+
+// Lesson 12 (docs/lessons.md): the initiator sends the IPIs but frees the frame before the acks
+// arrive. For the IPI's flight time core 1 still translates to a frame that is already reused.
+export const freeBeforeAckBug: ScenarioSpec = {
+  id: 'free-before-ack-bug',
+  title: 'Freeing before the acks: a window onto a reused frame',
+  summary:
+    "A broken kernel sends the shootdown IPIs but frees the frame right away instead of waiting for every ack (mmu_gather exists to prevent exactly this). Process 2 gets the frame and writes to it while the IPI to core 1 is still in flight; T1 reads process 2's data through its not-yet-invalidated entry. The monitor flags the window.",
+  seed: 1,
+  machine: { cores: 4, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'broken-free-before-ack' },
+  processes: [
+    {
+      pid: 1,
+      name: 'app',
+      vmas: [
+        { start: '0x7f0000000000', pages: 1, prot: 'rw', name: 'heap', populate: true },
+        { start: '0x7f0000001000', pages: 1, prot: 'rw', name: 'buffer', populate: true },
+      ],
+    },
+    {
+      pid: 2,
+      name: 'victim',
+      vmas: [
+        { start: '0x400000', pages: 1, prot: 'rw', name: 'data', populate: true },
+        { start: '0x401000', pages: 1, prot: 'rw', name: 'secrets' },
+      ],
+    },
+  ],
+  threads: [
+    {
+      tid: 0,
+      pid: 1,
+      core: 0,
+      program: [
+        { op: 'wait', flag: 't1-read' },
+        { op: 'signal', flag: 'unmapping' },
+        { op: 'munmap', va: '0x7f0000001000', pages: 1 },
+      ],
+    },
+    {
+      tid: 1,
+      pid: 1,
+      core: 1,
+      program: [
+        { op: 'read', va: '0x7f0000001010' },
+        { op: 'signal', flag: 't1-read' },
+        { op: 'wait', flag: 'secret-written' },
+        { op: 'read', va: '0x7f0000001010' },
+      ],
+    },
+    {
+      tid: 3,
+      pid: 2,
+      core: 3,
+      program: [
+        { op: 'read', va: '0x400000' },
+        { op: 'wait', flag: 'unmapping' },
+        { op: 'compute', cycles: 400 },
+        { op: 'write', va: '0x401010', value: 0x5ec2e7 },
+        { op: 'signal', flag: 'secret-written' },
+      ],
+    },
+  ],
+  keyMoments: [
+    { label: 'Core 1 caches the page', event: 'tlb.fill', match: { core: 1 } },
+    { label: 'IPI to core 1 sent', event: 'ipi.sent', match: { to: 1 } },
+    { label: 'Frame freed before the ack', event: 'frame.free' },
+    { label: 'Process 2 gets the frame', event: 'frame.alloc', match: { pid: 2, use: 'anon' } },
+    {
+      label: 'Stale entry reaches a reused frame',
+      event: 'invariant.violated',
+      match: { rule: 'freed-frame' },
+    },
+    { label: "T1 reads process 2's secret", event: 'access.done', match: { core: 1, value: 0x5ec2e7 } },
+    { label: 'The IPI finally lands', event: 'ipi.received', match: { core: 1 } },
+  ],
+};

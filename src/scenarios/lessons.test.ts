@@ -1,0 +1,57 @@
+// Every built-in lesson runs headless to the end and reaches each declared key moment, in order.
+import { describe, expect, it } from 'vitest';
+import { createTimeline, forward } from '../core/engine/timeline';
+import type { SimEvent } from '../core/events';
+import { locateKeyMoments } from '../core/view/keyMoments';
+import { findScenario, SCENARIOS } from './index';
+
+function runLog(id: string): SimEvent[][] {
+  const spec = findScenario(id);
+  if (!spec) throw new Error(id);
+  const r = createTimeline(spec);
+  if (!r.ok) throw new Error(r.error);
+  while (forward(r.timeline) !== null) {}
+  return r.timeline.log;
+}
+
+describe.each(SCENARIOS.map((s) => [s.id, s] as const))('lesson %s', (id, spec) => {
+  it('reaches every key moment, in the declared order', () => {
+    const found = locateKeyMoments(spec.keyMoments, runLog(id));
+    expect(found.map((k) => k.label)).toEqual(spec.keyMoments.map((k) => k.label));
+    const steps = found.map((k) => k.step);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+  });
+});
+
+describe('the broken kernels', () => {
+  it("no-shootdown-bug: T1 reads process 2's secret through its stale entry, then corrupts it", () => {
+    const ev = runLog('no-shootdown-bug').flat();
+    expect(ev.some((e) => e.type === 'ipi.sent')).toBe(false);
+    const rules = ev.flatMap((e) => (e.type === 'invariant.violated' ? [e.rule] : []));
+    expect(rules).toEqual(['stale-tlb', 'freed-frame', 'freed-frame']);
+    const done = ev.filter((e) => e.type === 'access.done');
+    expect(done.some((e) => e.type === 'access.done' && e.core === 1 && e.value === 0x5ec2e7)).toBe(true);
+    expect(done.at(-1)).toMatchObject({ core: 3, kind: 'read', value: 666 });
+    const leak = ev.find((e) => e.type === 'invariant.violated' && e.explanation.includes('process 2'));
+    expect(leak).toBeDefined();
+  });
+
+  it("free-before-ack-bug: the leak happens inside the IPI's flight time", () => {
+    const ev = runLog('free-before-ack-bug').flat();
+    const free = ev.findIndex((e) => e.type === 'frame.free');
+    const leak = ev.findIndex((e) => e.type === 'access.done' && e.core === 1 && e.value === 0x5ec2e7);
+    const recv = ev.findIndex((e) => e.type === 'ipi.received' && e.core === 1);
+    expect(free).toBeGreaterThan(0);
+    expect(leak).toBeGreaterThan(free);
+    expect(recv).toBeGreaterThan(leak);
+    expect(ev.find((e) => e.type === 'frame.free')).toMatchObject({ afterFlush: false });
+  });
+
+  it('munmap-shootdown (the correct kernel) never trips the monitor', () => {
+    expect(
+      runLog('munmap-shootdown')
+        .flat()
+        .some((e) => e.type === 'invariant.violated'),
+    ).toBe(false);
+  });
+});
