@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { munmapShootdown } from '../../scenarios/builtin/munmapShootdown';
-import { deepClone } from '../clone';
-import { createMachine } from '../kernel/build';
-import type { Machine } from '../machine';
-import { runToEnd } from './step';
-import { createTimeline, forward, runThrough, seek } from './timeline';
+import { munmapShootdown } from './builtin/munmapShootdown';
+import { deepClone } from '../core/clone';
+import { createMachine } from '../core/kernel/build';
+import type { Machine } from '../core/machine';
+import { runToEnd } from '../core/engine/step';
+import { createTimeline, forward, runThrough, seek } from '../core/engine/timeline';
 
 function log(seed: number): string {
   const r = createMachine(munmapShootdown, seed);
