@@ -92,7 +92,7 @@ export type EventBody =
   | { type: 'ipi.received'; core: number; from: number }
   | { type: 'ipi.acked'; from: number; to: number }
   | { type: 'shootdown.wait'; core: number; pending: number[] }
-  | { type: 'shootdown.end'; core: number; waited: number }
+  | { type: 'shootdown.end'; core: number; waited: number; total: number }
   | { type: 'cpumask.clear'; core: number; pid: number; why: string }
   | { type: 'sync.signal'; core: number; tid: number; flag: string }
   | { type: 'sync.wait'; core: number; tid: number; flag: string; satisfied: boolean }

@@ -113,6 +113,7 @@ export interface Shootdown {
   targets: number[];
   acked: number[];
   lastAckTick: number;
+  startTick: number;
   waitStart: number;
   open: boolean;
 }

@@ -1,10 +1,16 @@
 // The built-in lessons, by id. Each is plain data checked by the schema in the tests.
 import type { ScenarioSpec } from '../core/spec';
+import { flushCeiling } from './builtin/flushCeiling';
 import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
 import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
 
-export const SCENARIOS: readonly ScenarioSpec[] = [munmapShootdown, noShootdownBug, freeBeforeAckBug];
+export const SCENARIOS: readonly ScenarioSpec[] = [
+  munmapShootdown,
+  noShootdownBug,
+  freeBeforeAckBug,
+  flushCeiling,
+];
 
 export function findScenario(id: string): ScenarioSpec | undefined {
   return SCENARIOS.find((s) => s.id === id);

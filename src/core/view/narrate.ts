@@ -87,8 +87,8 @@ export function narrate(e: SimEvent): string {
       return `Core ${e.core} has flushed locally and now spins until core${e.pending.length > 1 ? 's' : ''} ${e.pending.join(', ')} acknowledge${e.pending.length > 1 ? '' : 's'}.`;
     case 'shootdown.end':
       return e.waited > 0
-        ? `Every target has acknowledged; core ${e.core} waited ${e.waited} cycles.`
-        : `The flush is complete; core ${e.core} had no acknowledgement to wait for.`;
+        ? `Every target has acknowledged; core ${e.core} waited ${e.waited} cycles (${e.total} for the whole shootdown).`
+        : `The flush is complete (${e.total} cycles); core ${e.core} had no acknowledgement to wait for.`;
     case 'cpumask.clear':
       return `Core ${e.core} no longer runs process ${e.pid}'s mm and leaves its mm_cpumask (${e.why}).`;
     case 'sync.signal':

@@ -52,6 +52,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
         targets,
         acked: [],
         lastAckTick: ctx.t,
+        startTick: ctx.t,
         waitStart: ctx.t,
         open: true,
       };
@@ -119,7 +120,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       m.stats.waitCycles[core.id] = (m.stats.waitCycles[core.id] ?? 0) + waited;
       sd.open = false;
       m.pending = m.pending.filter((p) => !(p.pid === sd.pid && sd.vpns.includes(p.vpn)));
-      ctx.emit({ type: 'shootdown.end', core: core.id, waited });
+      ctx.emit({ type: 'shootdown.end', core: core.id, waited, total: ctx.t - sd.startTick });
       ctx.cost += m.cost.small;
       if (f.toFree.length > 0) f.phase = 'free';
       else core.stack.pop();
