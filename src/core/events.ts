@@ -37,7 +37,17 @@ export type EventBody =
       removed: number;
       reason: string;
     }
-  | { type: 'pte.write'; pid: number; table: number; index: number; old: string; new: string; va: string }
+  | {
+      type: 'pte.write';
+      pid: number;
+      table: number;
+      index: number;
+      old: string;
+      new: string;
+      va: string;
+      /** Paging level of the entry (1 = PT, 2 = PD, ...). */
+      level: number;
+    }
   | {
       type: 'fault.raised';
       core: number;
@@ -86,6 +96,7 @@ export type EventBody =
       pages: number;
       vas: string[];
       full: boolean;
+      freedTables: boolean;
       gen: number;
     }
   | { type: 'ipi.sent'; from: number; to: number; reason: string }
@@ -106,6 +117,9 @@ export type EventBody =
     }
   | { type: 'thread.exit'; tid: number; reason: string }
   | { type: 'flush.skip'; core: number; reason: string }
+  | { type: 'lazy.leave'; core: number; pid: number }
+  | { type: 'thread.sleep'; core: number; tid: number; flag: string }
+  | { type: 'thread.wake'; tid: number; core: number; flag: string }
   | { type: 'compute'; core: number; tid: number; cycles: number };
 
 export type SimEvent = EventBody & { step: number; tick: number };

@@ -14,6 +14,7 @@ export type Op =
   | { op: 'munmap'; vpn: number; pages: number; unaligned: boolean }
   | { op: 'signal'; flag: string }
   | { op: 'wait'; flag: string }
+  | { op: 'sleep'; flag: string }
   | { op: 'compute'; cycles: number }
   | { op: 'exit' };
 
@@ -46,7 +47,7 @@ export interface Proc {
   alive: boolean;
 }
 
-export type ThreadState = 'ready' | 'running' | 'spinning' | 'exited';
+export type ThreadState = 'ready' | 'running' | 'spinning' | 'sleeping' | 'exited';
 
 export interface Thread {
   tid: number;
@@ -56,6 +57,10 @@ export interface Thread {
   pc: number;
   state: ThreadState;
   exitReason: string;
+  /** Tick from which a woken thread may run again. */
+  readyAt: number;
+  /** The flag a sleeping thread waits for. */
+  sleepFlag: string;
 }
 
 /** A kernel or hardware activity in progress on a core: one phase runs per step. */
@@ -80,6 +85,8 @@ export type Frame =
       /** mmu_gather: frames to free once the flush is done (include/asm-generic/tlb.h). */
       gathered: number[];
       cleared: number[];
+      /** Page-table pages unhooked, freed after the flush too. */
+      tables: number[];
     }
   | {
       fn: 'shootdown';
@@ -90,6 +97,8 @@ export type Frame =
       full: boolean;
       gen: number;
       toFree: number[];
+      /** Page-table pages freed too (mmu_gather's freed_tables): lazy cores must be IPI'd. */
+      freedTables: boolean;
     }
   | { fn: 'ipi'; phase: 'enter' | 'flush' | 'ack'; ipi: number };
 
@@ -111,6 +120,7 @@ export interface Shootdown {
   full: boolean;
   gen: number;
   targets: number[];
+  freedTables: boolean;
   acked: number[];
   lastAckTick: number;
   startTick: number;

@@ -40,6 +40,8 @@ export type OpSpec =
   | { op: 'munmap'; va: string; pages: number }
   | { op: 'signal'; flag: string }
   | { op: 'wait'; flag: string }
+  /** Block until the flag is set: the thread leaves its core, which idles in lazy TLB mode. */
+  | { op: 'sleep'; flag: string }
   | { op: 'compute'; cycles: number }
   | { op: 'exit' };
 

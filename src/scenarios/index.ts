@@ -2,6 +2,7 @@
 import type { ScenarioSpec } from '../core/spec';
 import { flushCeiling } from './builtin/flushCeiling';
 import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
+import { lazyTlb } from './builtin/lazyTlb';
 import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
 
@@ -9,6 +10,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   munmapShootdown,
   noShootdownBug,
   freeBeforeAckBug,
+  lazyTlb,
   flushCeiling,
 ];
 

@@ -47,6 +47,36 @@ describe('the broken kernels', () => {
     expect(ev.find((e) => e.type === 'frame.free')).toMatchObject({ afterFlush: false });
   });
 
+  it('lazy-tlb: a lazy core is skipped, then included once page tables are freed', () => {
+    const ev = runLog('lazy-tlb').flat();
+    const begins = ev.flatMap((e) => (e.type === 'shootdown.begin' ? [e] : []));
+    expect(begins.map((b) => [b.targets, b.skipped.map((s) => s.core), b.freedTables])).toEqual([
+      [[], [1], false],
+      [[1], [], true],
+    ]);
+    // Woken after the first shootdown, core 1 flushes the whole PCID on the way back in.
+    const wake = ev.findIndex((e) => e.type === 'thread.wake');
+    const flush = ev.findIndex((e, i) => i > wake && e.type === 'tlb.invalidate' && e.core === 1);
+    expect(ev[flush]).toMatchObject({ scope: 'asid' });
+    expect(ev.some((e) => e.type === 'lazy.leave' && e.core === 1)).toBe(true);
+    // The page-table page is freed only after core 1's ack.
+    const ack = ev.findIndex((e) => e.type === 'ipi.acked');
+    const freedTable = ev.findIndex((e) => e.type === 'frame.free' && e.step > ev[ack]!.step);
+    expect(freedTable).toBeGreaterThan(ack);
+    expect(ev.some((e) => e.type === 'invariant.violated')).toBe(false);
+  });
+
+  it('flush-ceiling: 8 pages go one INVLPG at a time, 64 pages become one full flush', () => {
+    const ev = runLog('flush-ceiling').flat();
+    const begins = ev.flatMap((e) => (e.type === 'shootdown.begin' ? [[e.pages, e.full]] : []));
+    expect(begins).toEqual([
+      [8, false],
+      [64, true],
+    ]);
+    const core1 = ev.flatMap((e) => (e.type === 'tlb.invalidate' && e.core === 1 ? [e.scope] : []));
+    expect(core1).toEqual([...Array(8).fill('page'), 'asid']);
+  });
+
   it('munmap-shootdown (the correct kernel) never trips the monitor', () => {
     expect(
       runLog('munmap-shootdown')

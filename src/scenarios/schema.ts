@@ -16,6 +16,7 @@ const op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('munmap'), va: hexVa, pages: z.number().int().min(0).max(4096) }),
   z.object({ op: z.literal('signal'), flag }),
   z.object({ op: z.literal('wait'), flag }),
+  z.object({ op: z.literal('sleep'), flag }),
   z.object({ op: z.literal('compute'), cycles: z.number().int().min(1).max(1_000_000) }),
   z.object({ op: z.literal('exit') }),
 ]);

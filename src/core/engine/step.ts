@@ -48,7 +48,9 @@ function workTime(m: Machine, core: Core): number {
     }
     return core.now;
   }
-  return core.runq.length > 0 ? core.now : NEVER;
+  const next = core.runq[0];
+  if (next === undefined) return NEVER;
+  return Math.max(core.now, threadOf(m, next).readyAt);
 }
 
 function readyTime(m: Machine, core: Core): number {

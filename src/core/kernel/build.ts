@@ -40,6 +40,7 @@ function buildOp(o: OpSpec): Op | string {
     }
     case 'signal':
     case 'wait':
+    case 'sleep':
       return { op: o.op, flag: o.flag };
     case 'compute':
       return { op: 'compute', cycles: o.cycles };
@@ -151,6 +152,8 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       pc: 0,
       state: 'ready',
       exitReason: '',
+      readyAt: 0,
+      sleepFlag: '',
     };
     m.threads.push(t);
     core.runq.push(t.tid);

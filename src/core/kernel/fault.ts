@@ -98,6 +98,7 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
       full: false,
       gen: 0,
       toFree: [],
+      freedTables: false,
     });
     ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'cow-copy' });
     return;

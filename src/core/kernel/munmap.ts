@@ -3,12 +3,12 @@
 // then free the frames ("1) unhook page 2) TLB invalidate page 3) free page",
 // include/asm-generic/tlb.h). The page-table pages themselves are kept (the model does not
 // free empty tables), so the flush has freed_tables = false.
-import { entryPfn, PTE_P } from '../arch/x86_64/pte';
+import { entryPfn, PTE_P, PTE_PS } from '../arch/x86_64/pte';
 import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
 import { vaHex } from './emit';
-import { findPte, setPte } from './pagetable';
+import { findPdSlot, findPte, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { removeRange } from './vma';
 
@@ -61,6 +61,7 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
         break;
       }
       f.phase = 'exit';
+      freeEmptyTables(ctx, f);
       if (f.cleared.length > 0) {
         core.stack.push({
           fn: 'shootdown',
@@ -70,7 +71,8 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
           vpns: f.cleared.slice(),
           full: false,
           gen: 0,
-          toFree: f.gathered.slice(),
+          toFree: [...f.gathered, ...f.tables],
+          freedTables: f.tables.length > 0,
         });
         return;
       }
@@ -83,5 +85,29 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
       finishOp(ctx);
       return;
     }
+  }
+}
+
+/**
+ * free_pgtables (mm/memory.c), reduced to the last level: a page-table page whose 2 MiB span no
+ * VMA covers any more is unhooked from its PD entry and freed with the mmu_gather, after the
+ * flush. Upper levels are kept (a simplification).
+ */
+function freeEmptyTables(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void {
+  const { m, core } = ctx;
+  const proc = procOf(m, threadOf(m, core.tid).pid);
+  const first = f.vpn - (f.vpn % 512);
+  for (let span = first; span < f.vpn + f.pages; span += 512) {
+    if (proc.vmas.some((v) => v.startVpn < span + 512 && span < v.endVpn)) continue;
+    const pd = findPdSlot(m, proc, span);
+    if (!pd || (pd.lo & PTE_P) === 0 || (pd.lo & PTE_PS) !== 0) continue;
+    const pt = entryPfn(pd.lo, pd.hi);
+    const words = m.mem.frames[pt];
+    let empty = true;
+    for (let i = 0; words && i < 1024 && empty; i += 2)
+      if (((words[i] as number) & PTE_P) !== 0) empty = false;
+    if (!empty) continue;
+    setPte(m, proc, span, pd, 0, 0, ctx.emit, 2);
+    f.tables.push(pt);
   }
 }

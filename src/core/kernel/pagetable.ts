@@ -30,6 +30,19 @@ export function findPte(m: Machine, proc: Proc, vpn: number): PteSlot | null {
   return { tablePfn: table, index, lo, hi };
 }
 
+/** The level-2 (PD) entry covering `vpn`, or null if an upper level is missing. */
+export function findPdSlot(m: Machine, proc: Proc, vpn: number): PteSlot | null {
+  let table = proc.rootPfn;
+  for (let level = m.ctl.levels; level > 2; level--) {
+    const [lo, hi] = readEntry(m.mem, table, levelIndex(vpn, level));
+    if ((lo & PTE_P) === 0) return null;
+    table = entryPfn(lo, hi);
+  }
+  const index = levelIndex(vpn, 2);
+  const [lo, hi] = readEntry(m.mem, table, index);
+  return { tablePfn: table, index, lo, hi };
+}
+
 /**
  * The level-1 slot for `vpn`, allocating missing tables on the way (like __pte_alloc).
  * Returns null when physical memory is exhausted.
@@ -51,6 +64,7 @@ export function ensurePte(m: Machine, proc: Proc, vpn: number, emit: Emit | null
     writeEntry(m.mem, table, idx, newLo, newHi);
     emit?.({
       type: 'pte.write',
+      level,
       pid: proc.pid,
       table,
       index: idx,
@@ -73,10 +87,12 @@ export function setPte(
   lo: number,
   hi: number,
   emit: Emit,
+  level = 1,
 ): void {
   writeEntry(m.mem, slot.tablePfn, slot.index, lo, hi);
   emit({
     type: 'pte.write',
+    level,
     pid: proc.pid,
     table: slot.tablePfn,
     index: slot.index,

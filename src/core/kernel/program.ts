@@ -39,6 +39,7 @@ export function startNextOp(ctx: Ctx): void {
         i: 0,
         gathered: [],
         cleared: [],
+        tables: [],
       };
       core.stack.push(f);
       stepMunmap(ctx, f);
@@ -79,6 +80,39 @@ export function startNextOp(ctx: Ctx): void {
       ctx.emit({ type: 'sync.signal', core: core.id, tid: th.tid, flag: op.flag });
       ctx.cost += m.cost.small;
       th.pc++;
+      // Wake the threads sleeping on it, each back onto its own core's run queue.
+      for (const t of m.threads) {
+        if (t.state !== 'sleeping' || t.sleepFlag !== op.flag) continue;
+        t.state = 'ready';
+        t.readyAt = ctx.t;
+        t.pc++;
+        m.cores[t.core]?.runq.push(t.tid);
+        ctx.emit({ type: 'thread.wake', tid: t.tid, core: t.core, flag: op.flag });
+      }
+      return;
+    case 'sleep':
+      if (op.flag in m.flags) {
+        ctx.emit({ type: 'sync.wait', core: core.id, tid: th.tid, flag: op.flag, satisfied: true });
+        th.pc++;
+        ctx.cost += m.cost.small;
+        return;
+      }
+      // The thread blocks and leaves the core; the core runs the idle task, a kernel thread,
+      // so it enters lazy TLB mode: the old mm stays loaded (enter_lazy_tlb, arch/x86/mm/tlb.c).
+      th.state = 'sleeping';
+      th.sleepFlag = op.flag;
+      core.tid = -1;
+      core.lazy = true;
+      ctx.cost += m.cost.contextSwitch;
+      ctx.emit({ type: 'thread.sleep', core: core.id, tid: th.tid, flag: op.flag });
+      ctx.emit({
+        type: 'context.switch',
+        core: core.id,
+        fromTid: th.tid,
+        toTid: -1,
+        flush: false,
+        lazy: true,
+      });
       return;
     case 'wait':
       if (op.flag in m.flags) {

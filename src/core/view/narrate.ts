@@ -31,9 +31,12 @@ export function narrate(e: SimEvent): string {
         ? `Core ${e.core}: ${e.reason} ${e.va} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed).`
         : `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} of PCID ${e.asid ?? '-'} removed.`;
     case 'pte.write':
-      return e.new === '0x0000000000000000'
-        ? `The kernel clears the PTE for ${e.va} (table frame ${e.table}, index ${e.index}). Other TLBs may still cache it.`
-        : `The kernel writes the entry for ${e.va} (frame ${e.table}[${e.index}]): ${e.old} -> ${e.new}.`;
+      if (e.new === '0x0000000000000000') {
+        return e.level === 1
+          ? `The kernel clears the PTE for ${e.va} (table frame ${e.table}, index ${e.index}). Other TLBs may still cache it.`
+          : `The kernel clears the ${LEVEL[e.level] ?? 'upper'} entry covering ${e.va} (frame ${e.table}[${e.index}]), unhooking the empty page table below it.`;
+      }
+      return `The kernel writes the ${LEVEL[e.level] ?? ''} entry for ${e.va} (frame ${e.table}[${e.index}]): ${e.old} -> ${e.new}.`;
     case 'fault.raised':
       return `Page fault (#PF, vector 14) on core ${e.core}: ${e.kind} at ${e.va}; error code ${e.errorCode} (${errorBits(e.errorCode)}), CR2 = ${e.va}.`;
     case 'fault.resolved':
@@ -73,9 +76,12 @@ export function narrate(e: SimEvent): string {
       if (e.skipped.some((s) => s.why.startsWith('BUG'))) {
         return `BUG: this kernel flushes only its own TLB and sends no IPI, although core${e.skipped.length > 1 ? 's' : ''} ${e.skipped.map((s) => s.core).join(', ')} ${e.skipped.length > 1 ? 'are' : 'is'} in mm_cpumask.`;
       }
+      const tables = e.freedTables ? ' and freed page tables (so lazy cores are included)' : '';
       return e.targets.length
-        ? `Shootdown: ${e.pages} page(s)${e.full ? ' (full flush: above the 33-page ceiling)' : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`
-        : `No other core can cache this mm's entries: a local flush is enough${skipped ? ` (skipped ${skipped})` : ''}.`;
+        ? `Shootdown: ${e.pages} page(s)${tables}${e.full ? ' (full flush: above the 33-page ceiling)' : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`
+        : skipped
+          ? `No IPI: ${skipped}; a lazy core catches up when it switches back to the mm. Only the local TLB is flushed.`
+          : `No other core can cache this mm's entries: a local flush is enough.`;
     }
     case 'ipi.sent':
       return `Core ${e.from} sends an IPI to core ${e.to}: ${e.reason}.`;
@@ -103,6 +109,12 @@ export function narrate(e: SimEvent): string {
       return `T${e.tid} ends: ${e.reason}.`;
     case 'flush.skip':
       return `Core ${e.core} has nothing to flush: ${e.reason}.`;
+    case 'lazy.leave':
+      return `Core ${e.core} is in lazy TLB mode: instead of flushing pages it leaves process ${e.pid}'s mm for the kernel's own page tables (init_mm), so nothing can walk the freed tables through it.`;
+    case 'thread.sleep':
+      return `T${e.tid} sleeps until "${e.flag}": it leaves core ${e.core}.`;
+    case 'thread.wake':
+      return `"${e.flag}" wakes T${e.tid}; it goes back on core ${e.core}'s run queue.`;
     case 'compute':
       return `T${e.tid} computes for ${e.cycles} cycles.`;
     default: {

@@ -38,7 +38,10 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
         if (c.id === core.id || !proc.cpumask[c.id]) continue;
         // should_flush_tlb(): a lazy core is skipped ("Lazy TLB will get flushed at the next
         // context switch"); so is a core whose loaded mm is another one.
-        if (c.lazy && c.mmPid === proc.pid) skipped.push({ core: c.id, why: 'lazy TLB mode' });
+        // With page tables freed, lazy cores get the IPI too: their stale paging-structure caches
+        // could otherwise walk a freed table speculatively (native_flush_tlb_multi).
+        if (c.lazy && c.mmPid === proc.pid && !f.freedTables)
+          skipped.push({ core: c.id, why: 'lazy TLB mode' });
         else if (c.mmPid !== proc.pid) skipped.push({ core: c.id, why: 'runs another mm' });
         else targets.push(c.id);
       }
@@ -50,6 +53,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
         full: f.full,
         gen: f.gen,
         targets,
+        freedTables: f.freedTables,
         acked: [],
         lastAckTick: ctx.t,
         startTick: ctx.t,
@@ -65,6 +69,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
         targets,
         skipped,
         pages: f.vpns.length,
+        freedTables: f.freedTables,
         vas: f.vpns.slice(0, 64).map((v) => vaHex(v, 0)),
         full: f.full,
         gen: f.gen,
@@ -203,6 +208,15 @@ export function stepIpi(ctx: Ctx, f: IpiFrame): void {
         // The core moved to another mm since the mask was read: drop it from the mask.
         proc.cpumask[core.id] = false;
         ctx.emit({ type: 'cpumask.clear', core: core.id, pid: sd.pid, why: 'TLB_REMOTE_WRONG_CPU' });
+      } else if (core.lazy) {
+        // flush_tlb_func on a lazy core: rather than flush a range, leave the mm for the kernel's
+        // own page tables (switch_mm_irqs_off to init_mm). The old PCID's entries can no longer
+        // be used, and switching back will find the TLB behind tlb_gen and flush.
+        core.mmPid = -1;
+        core.cr3Pfn = -1;
+        core.pcid = 0;
+        ctx.cost += m.cost.contextSwitch;
+        ctx.emit({ type: 'lazy.leave', core: core.id, pid: sd.pid });
       } else {
         flushToGeneration(ctx, proc, sd);
       }
