@@ -65,7 +65,14 @@ export interface Thread {
 
 /** A kernel or hardware activity in progress on a core: one phase runs per step. */
 export type Frame =
-  | { fn: 'switch'; tid: number }
+  | {
+      fn: 'switch';
+      tid: number;
+      /** Two steps, so a shootdown on another core can fall between them (lesson cpumask-race). */
+      phase: 'first' | 'second';
+      /** The tlb_gen read by a broken-order switch in its first step. */
+      gen: number;
+    }
   | { fn: 'access'; vpn: number; off: number; kind: 'read' | 'write'; value: number }
   | {
       fn: 'fault';
@@ -139,6 +146,8 @@ export interface Core {
   pcid: number;
   /** cpu_tlbstate_shared.is_lazy: a kernel thread (idle) runs with the old mm still loaded. */
   lazy: boolean;
+  /** cpu_tlbstate.loaded_mm == LOADED_MM_SWITCHING: between the two halves of a switch. */
+  switching: boolean;
   tid: number;
   runq: number[];
   stack: Frame[];

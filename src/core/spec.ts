@@ -6,19 +6,22 @@
  * kernels, for the lessons that show what goes wrong:
  *  - broken-no-shootdown: flushes only the local TLB (the uniprocessor mistake), frees at once;
  *  - broken-free-before-ack: sends the IPIs but frees the frames before the acks arrive;
- *  - broken-no-local-flush: sends the IPIs but forgets the initiator's own TLB.
+ *  - broken-no-local-flush: sends the IPIs but forgets the initiator's own TLB;
+ *  - broken-switch-order: switch_mm reads tlb_gen before it sets its mm_cpumask bit.
  */
 export type Protocol =
   | 'linux-x86'
   | 'broken-no-shootdown'
   | 'broken-free-before-ack'
-  | 'broken-no-local-flush';
+  | 'broken-no-local-flush'
+  | 'broken-switch-order';
 
 export const PROTOCOLS: readonly Protocol[] = [
   'linux-x86',
   'broken-no-shootdown',
   'broken-free-before-ack',
   'broken-no-local-flush',
+  'broken-switch-order',
 ];
 
 export type Prot = 'r' | 'rw' | 'rx' | 'rwx' | 'none';

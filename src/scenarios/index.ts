@@ -1,5 +1,6 @@
 // The built-in lessons, by id. Each is plain data checked by the schema in the tests.
 import type { ScenarioSpec } from '../core/spec';
+import { cpumaskRace, cpumaskRaceBroken } from './builtin/cpumaskRace';
 import { flushCeiling } from './builtin/flushCeiling';
 import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
 import { lazyTlb } from './builtin/lazyTlb';
@@ -11,6 +12,8 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   noShootdownBug,
   freeBeforeAckBug,
   lazyTlb,
+  cpumaskRace,
+  cpumaskRaceBroken,
   flushCeiling,
 ];
 

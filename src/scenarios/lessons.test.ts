@@ -77,6 +77,36 @@ describe('the broken kernels', () => {
     expect(core1).toEqual([...Array(8).fill('page'), 'asid']);
   });
 
+  it("cpumask-race: core 2 switching in mid-shootdown is both IPI'd and flushed on load", () => {
+    const ev = runLog('cpumask-race').flat();
+    const begin = ev.find((e) => e.type === 'shootdown.begin');
+    expect(begin).toMatchObject({ targets: [2] });
+    const set = ev.findLastIndex((e) => e.type === 'cpumask.set' && e.core === 2 && e.pid === 1);
+    const bump = ev.findIndex((e) => e.type === 'tlb.gen');
+    const read = ev.findLastIndex((e) => e.type === 'switch.gen' && e.core === 2 && e.pid === 1);
+    // The interleaving the lesson is about: mask bit set, then the initiator's bump, then the read.
+    expect(set).toBeLessThan(bump);
+    expect(bump).toBeLessThan(read);
+    expect(ev[read]).toMatchObject({ gen: 2, behind: true });
+    expect(ev.some((e) => e.type === 'invariant.violated')).toBe(false);
+    expect(ev.find((e) => e.type === 'fault.raised')).toMatchObject({ core: 2, kind: 'not-present' });
+  });
+
+  it('cpumask-race-broken: reading tlb_gen first loses the race and a stale entry survives', () => {
+    const ev = runLog('cpumask-race-broken').flat();
+    const read = ev.findLastIndex((e) => e.type === 'switch.gen' && e.core === 2 && e.pid === 1);
+    const bump = ev.findIndex((e) => e.type === 'tlb.gen');
+    const set = ev.findLastIndex((e) => e.type === 'cpumask.set' && e.core === 2 && e.pid === 1);
+    expect(read).toBeLessThan(bump);
+    expect(bump).toBeLessThan(set);
+    expect(ev.find((e) => e.type === 'shootdown.begin')).toMatchObject({ targets: [] });
+    const rules = ev.flatMap((e) => (e.type === 'invariant.violated' ? [e.rule] : []));
+    expect(rules).toContain('stale-tlb');
+    expect(rules).toContain('freed-frame');
+    expect(ev.some((e) => e.type === 'tlb.hit' && e.core === 2)).toBe(true);
+    expect(ev.some((e) => e.type === 'fault.raised')).toBe(false);
+  });
+
   it('munmap-shootdown (the correct kernel) never trips the monitor', () => {
     expect(
       runLog('munmap-shootdown')

@@ -19,7 +19,8 @@ const NEVER = Number.POSITIVE_INFINITY;
 /** The earliest IPI waiting for `core` that it can take now, if any. */
 function deliverableIpi(m: Machine, core: Core): { id: number; at: number } | null {
   const top = core.stack[core.stack.length - 1];
-  if (top?.fn === 'ipi') return null; // interrupts are off inside the handler
+  // Interrupts are off inside the handler and during switch_mm.
+  if (top?.fn === 'ipi' || top?.fn === 'switch') return null;
   let best: { id: number; at: number } | null = null;
   for (const ipi of m.ipis) {
     if (ipi.to !== core.id || ipi.taken) continue;
@@ -95,7 +96,7 @@ function runOne(ctx: Ctx): void {
   }
   const next = core.runq[0];
   if (next !== undefined) {
-    core.stack.push({ fn: 'switch', tid: next });
+    core.stack.push({ fn: 'switch', tid: next, phase: 'first', gen: 0 });
     return runFrame(ctx, core.stack[core.stack.length - 1] as Frame);
   }
 }

@@ -63,6 +63,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       cr3Pfn: -1,
       pcid: 0,
       lazy: false,
+      switching: false,
       tid: -1,
       runq: [],
       stack: [],

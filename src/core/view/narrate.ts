@@ -64,11 +64,11 @@ export function narrate(e: SimEvent): string {
     case 'frame.free':
       return e.afterFlush === false
         ? `BUG: frame ${e.pfn} goes back to the free list while other TLBs may still map it.`
-        : `Frame ${e.pfn} goes back to the free list: every TLB has dropped it, so reuse is now safe.`;
+        : `Frame ${e.pfn} goes back to the free list, only now that every core the kernel flushed has acknowledged.`;
     case 'context.switch':
       return e.toTid < 0
         ? `Core ${e.core} goes idle in lazy TLB mode: the old mm stays loaded in CR3 and the core stays in mm_cpumask.`
-        : `Core ${e.core} switches to T${e.toTid}: CR3 = ${e.cr3} (PCID ${e.asid})${e.flush ? ', flushing that PCID as its entries may be out of date' : ''}; the core sets its bit in mm_cpumask, then reads tlb_gen.`;
+        : `Core ${e.core} switches to T${e.toTid}: CR3 = ${e.cr3} (PCID ${e.asid})${e.flush ? ', after flushing that PCID (its entries may be out of date)' : ', keeping its TLB entries'}.`;
     case 'tlb.gen':
       return `Core ${e.core} bumps process ${e.pid}'s tlb_gen to ${e.gen} (a full barrier, so mm_cpumask is read after the PTE change).`;
     case 'shootdown.begin': {
@@ -80,7 +80,7 @@ export function narrate(e: SimEvent): string {
       return e.targets.length
         ? `Shootdown: ${e.pages} page(s)${tables}${e.full ? ' (full flush: above the 33-page ceiling)' : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`
         : skipped
-          ? `No IPI: ${skipped}; a lazy core catches up when it switches back to the mm. Only the local TLB is flushed.`
+          ? `No IPI: skipped ${skipped}. ${e.skipped.some((s) => s.why.includes('lazy')) ? 'A lazy core catches up when it switches back to the mm. ' : 'A core on another mm checks tlb_gen when it switches back. '}Only the local TLB is flushed.`
           : `No other core can cache this mm's entries: a local flush is enough.`;
     }
     case 'ipi.sent':
@@ -109,6 +109,12 @@ export function narrate(e: SimEvent): string {
       return `T${e.tid} ends: ${e.reason}.`;
     case 'flush.skip':
       return `Core ${e.core} has nothing to flush: ${e.reason}.`;
+    case 'cpumask.set':
+      return e.switching
+        ? `Core ${e.core} starts switching to process ${e.pid}: loaded_mm = SWITCHING, and it sets its bit in mm_cpumask (a full barrier).`
+        : `Core ${e.core} sets its bit in process ${e.pid}'s mm_cpumask, after having read tlb_gen: too late to be seen by a flush that already read the mask.`;
+    case 'switch.gen':
+      return `Core ${e.core} reads process ${e.pid}'s tlb_gen = ${e.gen}: its TLB is ${e.behind ? 'behind, so it will flush on load' : 'up to date with it'}.`;
     case 'lazy.leave':
       return `Core ${e.core} is in lazy TLB mode: instead of flushing pages it leaves process ${e.pid}'s mm for the kernel's own page tables (init_mm), so nothing can walk the freed tables through it.`;
     case 'thread.sleep':

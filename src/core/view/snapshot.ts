@@ -142,7 +142,10 @@ function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'>
       case 'fault':
         return { state: 'kernel', activity: 'page fault handler' };
       case 'switch':
-        return { state: 'kernel', activity: 'context switch' };
+        return {
+          state: 'kernel',
+          activity: c.switching ? 'switch_mm (loaded_mm = SWITCHING)' : 'context switch',
+        };
       case 'access':
         return { state: 'user', activity: 'memory access' };
     }

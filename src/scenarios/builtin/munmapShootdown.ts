@@ -57,6 +57,7 @@ export const munmapShootdown: ScenarioSpec = {
       pid: 1,
       core: 2,
       program: [
+        { op: 'compute', cycles: 100 },
         { op: 'read', va: '0x7f0000001010' },
         { op: 'signal', flag: 't2-read' },
         { op: 'wait', flag: 'unmapped' },

@@ -40,7 +40,9 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
         // context switch"); so is a core whose loaded mm is another one.
         // With page tables freed, lazy cores get the IPI too: their stale paging-structure caches
         // could otherwise walk a freed table speculatively (native_flush_tlb_multi).
-        if (c.lazy && c.mmPid === proc.pid && !f.freedTables)
+        // loaded_mm == LOADED_MM_SWITCHING: "Assume the worst and flush" (should_flush_tlb).
+        if (c.switching) targets.push(c.id);
+        else if (c.lazy && c.mmPid === proc.pid && !f.freedTables)
           skipped.push({ core: c.id, why: 'lazy TLB mode' });
         else if (c.mmPid !== proc.pid) skipped.push({ core: c.id, why: 'runs another mm' });
         else targets.push(c.id);
