@@ -74,6 +74,7 @@ export type EventBody =
   | { type: 'syscall.exit'; core: number; tid: number; name: string; ret: number }
   | { type: 'vma.map'; pid: number; start: string; end: string; prot: string }
   | { type: 'vma.unmap'; pid: number; start: string; end: string }
+  | { type: 'vma.protect'; pid: number; start: string; end: string; prot: string }
   | { type: 'frame.alloc'; pfn: number; pid?: number; use: 'anon' | 'pagetable' }
   | { type: 'frame.free'; pfn: number; pid?: number; afterFlush?: boolean }
   | {

@@ -12,6 +12,7 @@ export type Op =
   | { op: 'write'; vpn: number; off: number; value: number }
   | { op: 'mmap'; vpn: number; pages: number; prot: ProtBits }
   | { op: 'munmap'; vpn: number; pages: number; unaligned: boolean }
+  | { op: 'mprotect'; vpn: number; pages: number; prot: ProtBits; unaligned: boolean }
   | { op: 'signal'; flag: string }
   | { op: 'wait'; flag: string }
   | { op: 'sleep'; flag: string }
@@ -107,7 +108,17 @@ export type Frame =
       /** Page-table pages freed too (mmu_gather's freed_tables): lazy cores must be IPI'd. */
       freedTables: boolean;
     }
-  | { fn: 'ipi'; phase: 'enter' | 'flush' | 'ack'; ipi: number };
+  | { fn: 'ipi'; phase: 'enter' | 'flush' | 'ack'; ipi: number }
+  | {
+      fn: 'mprotect';
+      phase: 'enter' | 'change' | 'exit';
+      vpn: number;
+      pages: number;
+      prot: ProtBits;
+      i: number;
+      /** Pages whose PTE change needs a TLB flush (pte_needs_flush). */
+      flush: number[];
+    };
 
 export interface Ipi {
   id: number;

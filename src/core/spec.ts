@@ -8,13 +8,16 @@
  *  - broken-free-before-ack: sends the IPIs but frees the frames before the acks arrive;
  *  - broken-no-local-flush: sends the IPIs but forgets the initiator's own TLB;
  *  - broken-switch-order: switch_mm reads tlb_gen before it sets its mm_cpumask bit.
+ * `lazy-upgrade` is correct but not Linux: a PTE change that only adds rights is not flushed at
+ * all; a core with a stale, less-permissive entry takes one spurious fault (SDM 4.10.4.3).
  */
 export type Protocol =
   | 'linux-x86'
   | 'broken-no-shootdown'
   | 'broken-free-before-ack'
   | 'broken-no-local-flush'
-  | 'broken-switch-order';
+  | 'broken-switch-order'
+  | 'lazy-upgrade';
 
 export const PROTOCOLS: readonly Protocol[] = [
   'linux-x86',
@@ -22,6 +25,7 @@ export const PROTOCOLS: readonly Protocol[] = [
   'broken-free-before-ack',
   'broken-no-local-flush',
   'broken-switch-order',
+  'lazy-upgrade',
 ];
 
 export type Prot = 'r' | 'rw' | 'rx' | 'rwx' | 'none';
@@ -41,6 +45,7 @@ export type OpSpec =
   | { op: 'write'; va: string; value?: number }
   | { op: 'mmap'; va: string; pages: number; prot: Prot }
   | { op: 'munmap'; va: string; pages: number }
+  | { op: 'mprotect'; va: string; pages: number; prot: Prot }
   | { op: 'signal'; flag: string }
   | { op: 'wait'; flag: string }
   /** Block until the flag is set: the thread leaves its core, which idles in lazy TLB mode. */

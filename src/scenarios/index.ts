@@ -6,6 +6,7 @@ import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
 import { lazyTlb } from './builtin/lazyTlb';
 import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
+import { upgradeLinux, upgradeNeedsNoIpi } from './builtin/upgradeNeedsNoIpi';
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
   munmapShootdown,
@@ -14,6 +15,8 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   lazyTlb,
   cpumaskRace,
   cpumaskRaceBroken,
+  upgradeNeedsNoIpi,
+  upgradeLinux,
   flushCeiling,
 ];
 

@@ -107,6 +107,23 @@ describe('the broken kernels', () => {
     expect(ev.some((e) => e.type === 'fault.raised')).toBe(false);
   });
 
+  it('upgrade-needs-no-ipi: no IPI, exactly one spurious fault, and the write lands', () => {
+    const ev = runLog('upgrade-needs-no-ipi').flat();
+    expect(ev.some((e) => e.type === 'ipi.sent' || e.type === 'shootdown.begin')).toBe(false);
+    expect(ev.filter((e) => e.type === 'fault.raised')).toHaveLength(1);
+    expect(ev.find((e) => e.type === 'fault.resolved')).toMatchObject({ how: 'spurious' });
+    expect(ev.filter((e) => e.type === 'access.done' && e.kind === 'write')).toHaveLength(2);
+    expect(ev.some((e) => e.type === 'signal' || e.type === 'invariant.violated')).toBe(false);
+  });
+
+  it('upgrade-linux-ipi: Linux flushes a read-only to read-write change with an IPI, and nothing faults', () => {
+    const ev = runLog('upgrade-linux-ipi').flat();
+    expect(ev.filter((e) => e.type === 'ipi.sent').map((e) => (e.type === 'ipi.sent' ? e.to : -1))).toEqual([
+      1,
+    ]);
+    expect(ev.some((e) => e.type === 'fault.raised')).toBe(false);
+  });
+
   it('munmap-shootdown (the correct kernel) never trips the monitor', () => {
     expect(
       runLog('munmap-shootdown')

@@ -14,6 +14,7 @@ const op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('write'), va: hexVa, value: z.number().int().min(0).max(0xffffffff).optional() }),
   z.object({ op: z.literal('mmap'), va: hexVa, pages: z.number().int().min(0).max(4096), prot }),
   z.object({ op: z.literal('munmap'), va: hexVa, pages: z.number().int().min(0).max(4096) }),
+  z.object({ op: z.literal('mprotect'), va: hexVa, pages: z.number().int().min(0).max(4096), prot }),
   z.object({ op: z.literal('signal'), flag }),
   z.object({ op: z.literal('wait'), flag }),
   z.object({ op: z.literal('sleep'), flag }),

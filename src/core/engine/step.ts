@@ -4,6 +4,7 @@
 import type { EventBody, SimEvent } from '../events';
 import { stepAccess } from '../kernel/access';
 import { stepFault } from '../kernel/fault';
+import { stepMprotect } from '../kernel/mprotect';
 import { stepMunmap } from '../kernel/munmap';
 import { startNextOp } from '../kernel/program';
 import type { Core, Frame, Machine } from '../machine';
@@ -70,6 +71,8 @@ function runFrame(ctx: Ctx, f: Frame): void {
       return stepFault(ctx, f);
     case 'munmap':
       return stepMunmap(ctx, f);
+    case 'mprotect':
+      return stepMprotect(ctx, f);
     case 'shootdown':
       return stepShootdown(ctx, f);
     case 'ipi':

@@ -38,6 +38,11 @@ function buildOp(o: OpSpec): Op | string {
       if (!p) return `bad address ${o.va}`;
       return { op: 'munmap', vpn: p.vpn, pages: o.pages, unaligned: p.off !== 0 };
     }
+    case 'mprotect': {
+      const p = vaParts(o.va);
+      if (!p) return `bad address ${o.va}`;
+      return { op: 'mprotect', vpn: p.vpn, pages: o.pages, prot: protBits(o.prot), unaligned: p.off !== 0 };
+    }
     case 'signal':
     case 'wait':
     case 'sleep':

@@ -84,6 +84,28 @@ describe('page-fault handler', () => {
     expect(types.lastIndexOf('signal')).toBeGreaterThan(types.indexOf('frame.free'));
   });
 
+  it('mprotect to read-only flushes, and a later write is a protection fault with SEGV_ACCERR', () => {
+    const { ev } = run([
+      mmap,
+      { op: 'write', va: '0x10000000', value: 1 },
+      { op: 'mprotect', va: '0x10000000', pages: 1, prot: 'r' },
+      { op: 'read', va: '0x10000000' },
+      { op: 'write', va: '0x10000000', value: 2 },
+    ]);
+    expect(ev.find((e) => e.type === 'shootdown.begin')).toMatchObject({ pages: 1, targets: [] });
+    expect(ev.filter((e) => e.type === 'access.done')).toHaveLength(2);
+    expect(ev.find((e) => e.type === 'signal')).toMatchObject({ code: 'SEGV_ACCERR' });
+  });
+
+  it('mprotect of an unmapped range fails with ENOMEM and changes nothing', () => {
+    const { ev } = run([
+      { op: 'mprotect', va: '0x50000000', pages: 1, prot: 'rw' },
+      { op: 'read', va: '0x600000' },
+    ]);
+    expect(ev.find((e) => e.type === 'syscall.exit')).toMatchObject({ name: 'mprotect', ret: -12 });
+    expect(ev.some((e) => e.type === 'vma.protect' || e.type === 'pte.write')).toBe(false);
+  });
+
   it('refuses bad syscalls with the errno a kernel returns, and the thread goes on', () => {
     const { ev } = run([
       { op: 'munmap', va: '0x10000010', pages: 1 },

@@ -7,7 +7,6 @@ import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
 import { allocFrame } from '../mem/physmem';
-import { tlbInvalidatePage } from '../tlb/tlb';
 import { vaHex } from './emit';
 import { ensurePte, setPte } from './pagetable';
 import { killProcess } from './thread';
@@ -43,17 +42,8 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
   }
   const present = (slot.lo & PTE_P) !== 0;
   if (present && (f.kind === 'read' || (slot.lo & PTE_RW) !== 0)) {
-    // Someone already fixed it, or our TLB was stale: flush locally and retry
-    // (flush_tlb_fix_spurious_fault in handle_pte_fault).
-    tlbInvalidatePage(core.tlb, f.vpn, core.pcid);
-    ctx.emit({
-      type: 'tlb.invalidate',
-      core: core.id,
-      scope: 'page',
-      va,
-      removed: 0,
-      reason: 'spurious fault',
-    });
+    // The PTE already allows the access: another core fixed it, or this TLB held an entry with
+    // fewer rights. The #PF itself removed that entry (SDM 4.10.4.1), so a retry walks afresh.
     ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'spurious' });
     core.stack.pop();
     return;

@@ -4,6 +4,7 @@ import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import { stepAccess } from './access';
 import { vaHex } from './emit';
+import { stepMprotect } from './mprotect';
 import { stepMunmap } from './munmap';
 import { exitThread } from './thread';
 import { protString } from './vma';
@@ -43,6 +44,20 @@ export function startNextOp(ctx: Ctx): void {
       };
       core.stack.push(f);
       stepMunmap(ctx, f);
+      return;
+    }
+    case 'mprotect': {
+      const f = {
+        fn: 'mprotect' as const,
+        phase: 'enter' as const,
+        vpn: op.vpn,
+        pages: op.unaligned ? 0 : op.pages,
+        prot: op.prot,
+        i: 0,
+        flush: [],
+      };
+      core.stack.push(f);
+      stepMprotect(ctx, f);
       return;
     }
     case 'mmap': {

@@ -46,7 +46,7 @@ export function narrate(e: SimEvent): string {
         'cow-copy': `A write to the zero page gets a private zeroed frame; the access is retried.`,
         'cow-reuse': `Copy-on-write: the page is only ours, so it is made writable again.`,
         'swap-in': `The page is read back from swap into a new frame.`,
-        spurious: `The PTE already allows the access: a spurious fault. Flush this core's entry and retry.`,
+        spurious: `The PTE already allows the access: a spurious fault from a stale, less-permissive TLB entry, which the #PF itself removed (SDM 4.10.4.1). Retry.`,
         fixup: `The exception table sends the kernel to the fixup code; the syscall fails cleanly.`,
       }[e.how];
     case 'signal':
@@ -57,6 +57,8 @@ export function narrate(e: SimEvent): string {
       return `${e.name} returns ${e.ret}${e.ret < 0 ? ` (-errno)` : ''} to T${e.tid}.`;
     case 'vma.map':
       return `A VMA ${e.start}-${e.end} (${e.prot}) is added for process ${e.pid}; no page is mapped yet.`;
+    case 'vma.protect':
+      return `Process ${e.pid}'s range ${e.start}-${e.end} becomes ${e.prot}; now its PTEs are rewritten.`;
     case 'vma.unmap':
       return `The VMA ${e.start}-${e.end} is removed from process ${e.pid} (under mmap_lock for write).`;
     case 'frame.alloc':

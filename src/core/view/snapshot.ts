@@ -139,6 +139,8 @@ function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'>
           : { state: 'kernel', activity: 'flush_tlb_mm_range' };
       case 'munmap':
         return { state: 'kernel', activity: 'munmap' };
+      case 'mprotect':
+        return { state: 'kernel', activity: 'mprotect' };
       case 'fault':
         return { state: 'kernel', activity: 'page fault handler' };
       case 'switch':
