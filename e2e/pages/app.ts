@@ -1,0 +1,40 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { Controls } from './controls';
+import { IpiPanel } from './ipiPanel';
+import { LogPanel } from './logPanel';
+import { PageTablePanel } from './pageTablePanel';
+import { TlbPanel } from './tlbPanel';
+
+/** The whole app: the header, the banner, the controls and the four panels. */
+export class AppPage {
+  readonly controls: Controls;
+  readonly tlb: TlbPanel;
+  readonly ipi: IpiPanel;
+  readonly pageTable: PageTablePanel;
+  readonly log: LogPanel;
+  readonly banner: Locator;
+  readonly scenarioPicker: Locator;
+  readonly scenarioTitle: Locator;
+
+  constructor(readonly page: Page) {
+    this.controls = new Controls(page);
+    this.tlb = new TlbPanel(page);
+    this.ipi = new IpiPanel(page);
+    this.pageTable = new PageTablePanel(page);
+    this.log = new LogPanel(page);
+    this.banner = page.getByTestId('banner');
+    this.scenarioPicker = page.getByTestId('scenario-picker');
+    this.scenarioTitle = page.getByTestId('scenario-title');
+  }
+
+  /** Opens the app (optionally at a fragment such as `#s=munmap-shootdown&step=20`). */
+  async open(fragment = ''): Promise<void> {
+    await this.page.goto(`/${fragment}`);
+    await expect(this.controls.counter).toHaveText(/^\d+$/);
+  }
+
+  /** The fragment of the current URL. */
+  async fragment(): Promise<string> {
+    return this.page.evaluate(() => window.location.hash);
+  }
+}

@@ -1,0 +1,32 @@
+// Screenshots for the README and for looking at the layout, not a check: run with
+//   VMSCOPE_SHOTS=1 npx playwright test screenshots
+// (VMSCOPE_SHOTS=readme also writes docs/screenshot.png). It opens the scenario
+// VMSCOPE_SHOT_SCENARIO (default munmap-shootdown) at the key moment VMSCOPE_SHOT_MOMENT
+// (default "Core 1 invalidates", during the shootdown) or at step VMSCOPE_SHOT_STEP, and writes
+// test-results/shots/<scenario>-<step>-<w>x<h>.png at 1280x720 and 1440x900.
+import { test } from '@playwright/test';
+import { AppPage } from './pages/app';
+
+const SCENARIO = process.env.VMSCOPE_SHOT_SCENARIO ?? 'munmap-shootdown';
+const MOMENT = process.env.VMSCOPE_SHOT_MOMENT ?? 'Core 1 invalidates';
+const STEP = process.env.VMSCOPE_SHOT_STEP;
+
+for (const [w, h] of [
+  [1280, 720],
+  [1440, 900],
+] as const) {
+  test(`screenshot ${w}x${h}`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    const app = new AppPage(page);
+    await app.open(`#s=${SCENARIO}&step=0`);
+    const step = STEP !== undefined ? Number(STEP) : await app.controls.keyMomentStep(MOMENT);
+    await app.controls.seek(step);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    // Let the step's flash animations settle so the picture shows their resting colours.
+    await page.waitForTimeout(1_800);
+    await page.screenshot({ path: `test-results/shots/${SCENARIO}-${step}-${w}x${h}.png` });
+    if (w === 1280 && SCENARIO === 'munmap-shootdown' && process.env.VMSCOPE_SHOTS === 'readme') {
+      await page.screenshot({ path: 'docs/screenshot.png' });
+    }
+  });
+}

@@ -1,0 +1,35 @@
+// The one store: created once at module level, outside React. Panels subscribe with selectors
+// (useVm(s => s.x), useShallow for derived objects and arrays); every change goes through the
+// actions in actions.ts, which talk to the worker client.
+import { create } from 'zustand';
+import type { Snapshot } from '../core/view/snapshot';
+import type { ScenarioInfo } from '../scenarios/index';
+
+export interface VmState {
+  /** The latest snapshot shown (at most one update per animation frame). */
+  snapshot: Snapshot | null;
+  playing: boolean;
+  /** Steps per second, one of SPEEDS. */
+  speed: number;
+  scenarios: ScenarioInfo[];
+  /** The scenario being loaded or shown. */
+  scenarioId: string | null;
+  /** A readable message for the banner, or null. */
+  banner: string | null;
+  /** The process the page-table panel shows; null follows the action. */
+  ptPid: number | null;
+}
+
+export const DEFAULT_SPEED = 2;
+
+export const initialState: VmState = {
+  snapshot: null,
+  playing: false,
+  speed: DEFAULT_SPEED,
+  scenarios: [],
+  scenarioId: null,
+  banner: null,
+  ptPid: null,
+};
+
+export const useVm = create<VmState>()(() => ({ ...initialState }));

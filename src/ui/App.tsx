@@ -1,0 +1,49 @@
+import { useEffect } from 'react';
+import { stepBack, stepForward, togglePlay } from '../state';
+import { Controls } from './Controls';
+import { Banner, Header } from './Header';
+import { IpiPanel } from './IpiPanel';
+import { LogPanel } from './LogPanel';
+import { PageTablePanel } from './PageTablePanel';
+import { TlbPanel } from './TlbPanel';
+
+/** Right = step, Left = back, Space = play/pause; not while typing or choosing in a form control. */
+function onKey(e: KeyboardEvent): void {
+  if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+  const t = e.target instanceof HTMLElement ? e.target : null;
+  const tag = t?.tagName ?? '';
+  const isRange = tag === 'INPUT' && (t as HTMLInputElement).type === 'range';
+  if (tag === 'SELECT' || tag === 'TEXTAREA' || t?.isContentEditable || (tag === 'INPUT' && !isRange)) return;
+  if (e.key === 'ArrowRight' && !isRange) {
+    e.preventDefault();
+    stepForward();
+  } else if (e.key === 'ArrowLeft' && !isRange) {
+    e.preventDefault();
+    stepBack();
+  } else if (e.key === ' ' || e.code === 'Space') {
+    // A focused button keeps its own Space (keyboard users activating it).
+    if (tag === 'BUTTON') return;
+    e.preventDefault();
+    if (!e.repeat) togglePlay();
+  }
+}
+
+export function App() {
+  useEffect(() => {
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div className="app">
+      <Header />
+      <Banner />
+      <Controls />
+      <main className="panels">
+        <PageTablePanel />
+        <TlbPanel />
+        <LogPanel />
+        <IpiPanel />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+// Transport controls: back / play-pause / step, speed, the scrubber with key-moment markers,
+// "next fault" / "next IPI", and the step counter. Buttons do not take focus on mouse down, so
+// the keyboard shortcuts (Right, Left, Space) keep working after a click.
+import { type ChangeEvent, type CSSProperties, type MouseEvent, useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { KeyMomentAt } from '../core/view/snapshot';
+import { runUntil, SPEEDS, seek, setSpeed, stepBack, stepForward, togglePlay, useVm } from '../state';
+
+/** Stable empty value: a selector must not return a fresh [] on every call. */
+const NO_MOMENTS: readonly KeyMomentAt[] = [];
+
+const keepFocus = (e: MouseEvent) => e.preventDefault();
+
+interface MomentGroup {
+  step: number;
+  labels: string[];
+}
+
+function groupMoments(moments: readonly KeyMomentAt[]): MomentGroup[] {
+  const out: MomentGroup[] = [];
+  for (const m of moments) {
+    const g = out.find((x) => x.step === m.step);
+    if (g) g.labels.push(m.label);
+    else out.push({ step: m.step, labels: [m.label] });
+  }
+  return out.sort((a, b) => a.step - b.step);
+}
+
+function Scrubber({ step, end, moments }: { step: number; end: number; moments: readonly KeyMomentAt[] }) {
+  // While dragging, show where the thumb is until the worker's snapshot catches up.
+  const [pending, setPending] = useState<number | null>(null);
+  useEffect(() => {
+    if (pending !== null && pending === step) setPending(null);
+  }, [pending, step]);
+  const groups = groupMoments(moments);
+  const value = pending ?? step;
+  const current = [...groups].reverse().find((g) => g.step <= value);
+  const onChange = (e: ChangeEvent<HTMLInputElement>) => {
+    const v = Number(e.currentTarget.value);
+    setPending(v);
+    seek(v);
+  };
+  return (
+    <div className="scrub">
+      <div className="marks">
+        {groups.map((g) => {
+          const style = { '--p': String(end > 0 ? g.step / end : 0) } as CSSProperties;
+          const label = g.labels.join(' · ');
+          return (
+            <button
+              key={g.step}
+              type="button"
+              className={`mark${g.step === value ? ' mark-now' : ''}${g.step < value ? ' mark-past' : ''}`}
+              style={style}
+              onMouseDown={keepFocus}
+              onClick={() => seek(g.step)}
+              aria-label={`Key moment at step ${g.step}: ${label}`}
+              data-testid="key-moment"
+              data-step={g.step}
+            >
+              <span className="mark-tip">
+                {g.step}: {label}
+              </span>
+            </button>
+          );
+        })}
+      </div>
+      <input
+        type="range"
+        className="scrubber"
+        data-testid="scrubber"
+        aria-label="Step"
+        min={0}
+        max={end}
+        step={1}
+        value={value}
+        onChange={onChange}
+        onPointerUp={() => setPending(null)}
+      />
+      <div className="moment-caption" data-testid="moment-caption">
+        {current ? (
+          <>
+            <span className={current.step === value ? 'moment-now' : 'moment-past'}>
+              {current.step === value ? 'Key moment' : `Since step ${current.step}`}:
+            </span>{' '}
+            {current.labels.join(' · ')}
+          </>
+        ) : (
+          <span className="moment-past">Key moments are marked on the scrubber</span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function Controls() {
+  const { step, end, done, moments, playing, speed, ready } = useVm(
+    useShallow((s) => ({
+      step: s.snapshot?.step ?? 0,
+      end: s.snapshot?.end ?? s.snapshot?.step ?? 0,
+      done: s.snapshot?.done ?? false,
+      moments: s.snapshot?.keyMoments ?? NO_MOMENTS,
+      playing: s.playing,
+      speed: s.speed,
+      ready: s.snapshot !== null,
+    })),
+  );
+  const atEnd = done || step >= end;
+  const onSpeed = (e: ChangeEvent<HTMLSelectElement>) => {
+    setSpeed(Number(e.currentTarget.value));
+    e.currentTarget.blur();
+  };
+  return (
+    <nav className="controls" aria-label="Playback">
+      <div className="transport">
+        <button
+          type="button"
+          data-testid="btn-back"
+          onMouseDown={keepFocus}
+          onClick={() => stepBack()}
+          disabled={!ready || step <= 0}
+          aria-keyshortcuts="ArrowLeft"
+          title="Step back (Left arrow)"
+        >
+          ◀ Back
+        </button>
+        <button
+          type="button"
+          className="btn-primary btn-play"
+          data-testid="btn-play"
+          onMouseDown={keepFocus}
+          onClick={() => togglePlay()}
+          disabled={!ready}
+          aria-keyshortcuts="Space"
+          aria-pressed={playing}
+          title="Play / pause (Space)"
+        >
+          {playing ? '❚❚ Pause' : '▶ Play'}
+        </button>
+        <button
+          type="button"
+          className="btn-primary"
+          data-testid="btn-step"
+          onMouseDown={keepFocus}
+          onClick={() => stepForward()}
+          disabled={!ready || atEnd}
+          aria-keyshortcuts="ArrowRight"
+          title="Step forward (Right arrow)"
+        >
+          Step ▶
+        </button>
+        <label className="speed">
+          <span>Speed</span>
+          <select data-testid="speed" value={speed} onChange={onSpeed} aria-label="Steps per second">
+            {SPEEDS.map((s) => (
+              <option key={s} value={s}>
+                {s}/s
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <Scrubber step={step} end={end} moments={moments} />
+      <div className="jumps">
+        <button
+          type="button"
+          data-testid="btn-next-fault"
+          onMouseDown={keepFocus}
+          onClick={() => runUntil('fault')}
+          disabled={!ready || atEnd}
+        >
+          Next fault
+        </button>
+        <button
+          type="button"
+          data-testid="btn-next-ipi"
+          onMouseDown={keepFocus}
+          onClick={() => runUntil('ipi')}
+          disabled={!ready || atEnd}
+        >
+          Next IPI
+        </button>
+      </div>
+      <div className="counter" aria-live="off">
+        <span className="counter-label">Step</span>{' '}
+        <span className="counter-num" data-testid="step-counter">
+          {ready ? step : ''}
+        </span>{' '}
+        <span className="counter-of">of {ready ? end : '…'}</span>
+      </div>
+    </nav>
+  );
+}
