@@ -3,7 +3,7 @@
 // tlb.invalidate leaves a struck-out ghost row (or a badge for whole-PCID flushes) for the step.
 import { useShallow } from 'zustand/react/shallow';
 import type { SimEvent } from '../core/events';
-import type { CoreView, TlbView } from '../core/view/snapshot';
+import type { CoreView, TlbEntryRow, TlbView } from '../core/view/snapshot';
 import { useVm } from '../state';
 import { plural } from './format';
 
@@ -14,6 +14,14 @@ function isTlbEvent(e: SimEvent): e is TlbEvent {
     e.type === 'tlb.fill' || e.type === 'tlb.hit' || e.type === 'tlb.miss' || e.type === 'tlb.invalidate'
   );
 }
+
+/** Entries that no longer match memory, as the monitor sees them. */
+const STATUS: Record<TlbEntryRow['status'], { label: string; title: string } | null> = {
+  ok: null,
+  pending: { label: 'flush pending', title: 'the PTE changed; a flush of this page is under way' },
+  stale: { label: 'stale', title: 'the PTE changed and nothing will flush this entry' },
+  freed: { label: 'freed frame', title: 'its frame is free or belongs to another process' },
+};
 
 function CoreTlb({
   tlb,
@@ -85,16 +93,21 @@ function CoreTlb({
           {rows.map((e) => {
             const flash = filled.has(e.va) ? 'flash-fill' : hit.has(e.va) ? 'flash-hit' : '';
             const other = loaded !== null && e.pcid !== loaded && !e.global;
+            const status = STATUS[e.status];
             return (
               <tr
                 key={flash ? `${e.set}-${e.way}-${e.va}-${step}` : `${e.set}-${e.way}-${e.va}`}
-                className={`${flash}${other ? ' tlb-other' : ''}`}
+                className={`${flash}${other ? ' tlb-other' : ''}${status ? ` tlb-${e.status}` : ''}`}
                 data-testid="tlb-entry"
                 data-core={tlb.core}
                 data-va={e.va}
-                title={`set ${e.set}, way ${e.way}${other ? ' · tagged with another PCID: not usable now' : ''}`}
+                data-status={e.status}
+                title={`set ${e.set}, way ${e.way}${other ? ' · tagged with another PCID: not usable now' : ''}${status ? ` · ${status.title}` : ''}`}
               >
-                <td className="mono">{e.va}</td>
+                <td className="mono">
+                  {e.va}
+                  {status && <span className={`row-tag tag-${e.status}`}>{status.label}</span>}
+                </td>
                 <td className="num">{e.pcid}</td>
                 <td className="num">{e.pfn}</td>
                 <td className="mono">

@@ -49,11 +49,31 @@ describe('worker session', () => {
     expect(has(1) && has(2)).toBe(true);
   });
 
+  it('marks each TLB entry against memory: flush pending during a shootdown, freed frame on a broken kernel', () => {
+    const s = load();
+    const at = (label: string) => snapshotOf(s).keyMoments.find((k) => k.label === label)!.step;
+    const status = (core: number) =>
+      snapshotOf(s).tlbs[core]!.entries.find((e) => e.va === '0x7f0000001000')?.status;
+    expect(status(1)).toBeUndefined();
+    seekTo(s, at('Core 2 caches the page'));
+    expect(status(1)).toBe('ok');
+    seekTo(s, at('Shootdown begins'));
+    expect(status(1)).toBe('pending');
+    expect(status(2)).toBe('pending');
+
+    const r = loadSession('no-shootdown-bug');
+    if (!r.ok) throw new Error(r.error);
+    const b = r.session;
+    seekTo(b, snapshotOf(b).keyMoments.find((k) => k.label === "T1 reads process 2's secret")!.step);
+    expect(snapshotOf(b).tlbs[1]!.entries.find((e) => e.va === '0x7f0000001000')?.status).toBe('freed');
+  });
+
   it('walk path of a step is exposed for highlighting', () => {
     const s = load();
     runUntil(s, 'fault');
     const snap = snapshotOf(s);
     expect(snap.walk?.levels.map((l) => l.level)).toEqual([4, 3, 2, 1]);
+    expect(snap.walk?.va).toBe('0x7f0000001000');
     expect(snap.narration.some((n) => n.includes('#PF'))).toBe(true);
   });
 });

@@ -10,6 +10,25 @@ import { TLBF_RW, tlbEntries } from '../tlb/tlb';
 
 const out = newWalkOut();
 
+/**
+ * How a TLB entry stands against memory: `ok`; `pending` (it no longer matches the page table,
+ * but a flush of that page is under way); `stale` (no longer matches, and nothing will flush
+ * it); `freed` (its frame is free, or another process's). `pcidPid` is the process the entry's
+ * PCID belongs to.
+ */
+export type EntryStatus = 'ok' | 'pending' | 'stale' | 'freed';
+
+export function entryStatus(m: Machine, pid: number, vpn: number, pfn: number, flags: number): EntryStatus {
+  const proc = m.procs.find((p) => p.pid === pid);
+  if (!proc) return 'ok';
+  const info = m.mem.used.get(pfn);
+  if (!info || (info.kind === 'anon' && info.pid !== proc.pid)) return 'freed';
+  const ok = walkPageTable(m.mem, proc.rootPfn, vpn, 'read', true, m.ctl, out, null, false);
+  const stale = !ok || out.basePfn !== pfn || ((flags & TLBF_RW) !== 0 && !out.rw);
+  if (!stale) return 'ok';
+  return m.pending.some((p) => p.pid === proc.pid && p.vpn === vpn) ? 'pending' : 'stale';
+}
+
 export function checkInvariants(m: Machine, emit: (e: EventBody) => void): void {
   const now: string[] = [];
   for (const core of m.cores) {

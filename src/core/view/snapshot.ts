@@ -9,6 +9,7 @@ import type { Machine } from '../machine';
 import { tlbFlagString } from '../mmu/translate';
 import { tlbEntries } from '../tlb/tlb';
 import { narrate } from './narrate';
+import { type EntryStatus, entryStatus } from '../engine/monitor';
 
 export interface CoreView {
   id: number;
@@ -31,6 +32,8 @@ export interface TlbEntryRow {
   pfn: number;
   flags: string;
   global: boolean;
+  /** Against memory now: ok, flush pending, stale (nothing will flush it), or a freed frame. */
+  status: EntryStatus;
 }
 
 export interface TlbView {
@@ -117,7 +120,13 @@ export interface Snapshot {
   tlbs: TlbView[];
   procs: ProcView[];
   /** The walk of the current step, if it has one: the path to highlight. */
-  walk: { core: number; pid: number; levels: { level: number; table: number; index: number }[] } | null;
+  walk: {
+    core: number;
+    pid: number;
+    /** The page being translated. */
+    va: string | null;
+    levels: { level: number; table: number; index: number }[];
+  } | null;
   events: SimEvent[];
   narration: string[];
   stats: StatsView;
@@ -193,6 +202,10 @@ function tableView(
     }
   }
   return { pfn, level, entries };
+}
+
+function pidOfPcid(m: Machine, pcid: number): number {
+  return m.procs.find((p) => p.pcid === pcid)?.pid ?? -1;
 }
 
 /** Sign-extends a 36-bit (4-level) page number to the canonical 52-bit form. */
@@ -291,6 +304,7 @@ export function buildSnapshot(
         pfn: e.pfn,
         flags: tlbFlagString(e.flags),
         global: (e.flags & 8) !== 0,
+        status: entryStatus(m, pidOfPcid(m, e.pcid), e.vpn, e.pfn, e.flags),
       })),
     })),
     procs: m.procs.map((p) => ({
@@ -313,6 +327,10 @@ export function buildSnapshot(
         ? {
             core: walkCore,
             pid: walkPid,
+            va: (() => {
+              const miss = stepEvents.find((e) => e.type === 'tlb.miss' && e.core === walkCore);
+              return miss?.type === 'tlb.miss' ? miss.va : null;
+            })(),
             levels: walkEvents.flatMap((e) =>
               e.type === 'walk.level' ? [{ level: e.level, table: e.table, index: e.index }] : [],
             ),
