@@ -1,9 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 
-// scripts/chromium-path.mjs is plain JavaScript without type declarations; a non-literal
-// specifier keeps TypeScript from asking for them, and the cast states the one export used.
-const chromiumPathModule = './scripts/chromium-path.mjs';
-const { findChromium } = (await import(chromiumPathModule)) as { findChromium: () => string | null };
+import { findChromium } from './scripts/chromium-path.mjs';
+
+// The same lookup as scripts/ensure-chromium.mjs, which runs first in `npm run test:e2e`.
 const executablePath = findChromium() ?? undefined;
 
 const PORT = 4173;

@@ -15,9 +15,11 @@ test('the shootdown IPIs reach cores 1 and 2 only; their TLB entries vanish and 
     expect(await controls.currentStep(), 'no IPI before the end').toBeLessThan(end);
     await controls.step();
   }
-  // Both remote TLBs still hold the page when the IPIs leave.
+  // Both remote TLBs still hold the page when the IPIs leave, marked as awaiting their flush.
   await expect(tlb.entries(1, VA)).toHaveCount(1);
   await expect(tlb.entries(2, VA)).toHaveCount(1);
+  await expect(tlb.entries(1, VA)).toHaveAttribute('data-status', 'pending');
+  await expect(tlb.core(1)).toContainText('flush pending');
   const arrows = await ipi.arrowList();
   expect(arrows.map((a) => a.from)).toEqual(arrows.map(() => 0));
   expect(new Set(arrows.map((a) => a.to))).toEqual(new Set([1, 2]));
@@ -67,4 +69,12 @@ test('the page-table panel highlights the walk and marks the cleared PTE', async
   // T1 reads again: the walk ends at the missing entry.
   await app.controls.nextFault.click();
   await expect(app.pageTable.walkEntries.last()).toHaveAttribute('data-kind', 'missing');
+});
+
+test('on the broken kernel, the stale entry to a reused frame is shown in red', async ({ app }) => {
+  await app.open('#s=no-shootdown-bug&step=0');
+  await app.controls.seek(await app.controls.keyMomentStep("T1 reads process 2's secret"));
+  await expect(app.tlb.entries(1, VA)).toHaveAttribute('data-status', 'freed');
+  await expect(app.tlb.core(1)).toContainText('freed frame');
+  await expect(app.page.getByTestId('panel-log')).toContainText('6210279');
 });

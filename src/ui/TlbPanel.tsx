@@ -44,6 +44,8 @@ function CoreTlb({
   const flushes = invals.filter((e) => e.va === undefined || e.scope !== 'page');
   const loaded = core && core.pid >= 0 ? core.pcid : null;
   const rows = tlb.entries.slice().sort((a, b) => a.set - b.set || a.way - b.way);
+  // The core's badge names its worst entry: a freed frame, then stale, then a flush in flight.
+  const worst = (['freed', 'stale', 'pending'] as const).find((st) => rows.some((r) => r.status === st));
   return (
     <section
       className={`tlb-core${miss ? ' tlb-core-miss' : ''}`}
@@ -61,6 +63,11 @@ function CoreTlb({
         <span className="tlb-count">
           misses <b>{tlb.misses}</b>
         </span>
+        {worst && (
+          <span className={`badge badge-${worst}`} title={STATUS[worst]?.title}>
+            {STATUS[worst]?.label}
+          </span>
+        )}
         {miss && miss.type === 'tlb.miss' && (
           <span className="badge badge-miss" title={`TLB miss for ${miss.va}`}>
             miss
@@ -106,7 +113,7 @@ function CoreTlb({
               >
                 <td className="mono">
                   {e.va}
-                  {status && <span className={`row-tag tag-${e.status}`}>{status.label}</span>}
+                  {status && <span className="sr-only"> ({status.label})</span>}
                 </td>
                 <td className="num">{e.pcid}</td>
                 <td className="num">{e.pfn}</td>
