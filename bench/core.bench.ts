@@ -10,6 +10,7 @@ import { createMachine } from '../src/core/kernel/build';
 import type { Machine } from '../src/core/machine';
 import { translate } from '../src/core/mmu/translate';
 import type { ScenarioSpec } from '../src/core/spec';
+import { events16, shootdownCycles } from './smp';
 
 const N = 1_000_000;
 const PAGES = 65_536;
@@ -163,6 +164,19 @@ const tlbHitPerSec = best('core TLB-hit path (64 pages, 64-entry TLB)', () => {
 });
 if (mh.stats.tlbMisses !== missesBefore) throw new Error('the TLB-hit trace missed');
 
+// Many cores (bench/smp.ts).
+const smp = events16();
+process.stdout.write(
+  `${'16-core run, a shootdown every ~1,000 accesses'.padEnd(44)} ${(smp.eventsPerSec / 1e6).toFixed(2).padStart(7)} M events/s (${smp.events.toLocaleString('en')} events, ${smp.shootdowns} shootdowns, ${smp.ms.toFixed(0)} ms)\n`,
+);
+const curve: Record<string, number> = {};
+for (const n of [2, 4, 8, 16]) curve[n] = shootdownCycles(n);
+process.stdout.write(
+  `simulated munmap shootdown, linux-x86, by cores running the mm: ${Object.entries(curve)
+    .map(([n, c]) => `${n}: ${c}`)
+    .join(', ')} cycles\n`,
+);
+
 const ratio = bareFlatPerSec / walkPerSec;
 process.stdout.write(
   `\nwalk path vs bare flat-array loop: ${ratio.toFixed(2)}x slower; vs bare loop over the same frames: ${(bareMapPerSec / walkPerSec).toFixed(2)}x\n` +
@@ -175,5 +189,7 @@ process.stdout.write(
     node: process.version,
     bareWalkPerSec: Math.round(bareFlatPerSec),
     bareMapWalkPerSec: Math.round(bareMapPerSec),
+    events16CorePerSec: smp.eventsPerSec,
+    shootdownCyclesByCores: curve,
   })}\n`,
 );

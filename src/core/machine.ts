@@ -161,6 +161,8 @@ export interface Core {
   switching: boolean;
   tid: number;
   runq: number[];
+  /** IPIs sent to this core and not yet taken (ids into Machine.ipis). */
+  inbox: number[];
   stack: Frame[];
   /** cpu_tlbstate.ctxs[asid].tlb_gen, per mm (by pid): how far this core's TLB caught up. */
   localGen: Record<number, number>;

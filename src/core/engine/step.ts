@@ -17,14 +17,32 @@ import { checkInvariants } from './monitor';
 
 const NEVER = Number.POSITIVE_INFINITY;
 
+/**
+ * Steps after which the invariant monitor must look again: only these can make a TLB entry
+ * disagree with memory (a PTE or a frame changed, a flush finished, a core changed mm) or stop
+ * disagreeing (an invalidation). A fill comes from a fresh walk, so it always agrees.
+ */
+const MONITOR_TRIGGERS: ReadonlySet<string> = new Set([
+  'pte.write',
+  'frame.free',
+  'frame.alloc',
+  'shootdown.begin',
+  'shootdown.end',
+  'tlb.invalidate',
+  'context.switch',
+  'lazy.leave',
+  'thread.sleep',
+]);
+
 /** The earliest IPI waiting for `core` that it can take now, if any. */
 function deliverableIpi(m: Machine, core: Core): { id: number; at: number } | null {
   const top = core.stack[core.stack.length - 1];
   // Interrupts are off inside the handler and during switch_mm.
   if (top?.fn === 'ipi' || top?.fn === 'switch') return null;
   let best: { id: number; at: number } | null = null;
-  for (const ipi of m.ipis) {
-    if (ipi.to !== core.id || ipi.taken) continue;
+  for (const id of core.inbox) {
+    const ipi = m.ipis[id];
+    if (!ipi || ipi.taken) continue;
     if (!best || ipi.deliverTick < best.at) best = { id: ipi.id, at: ipi.deliverTick };
   }
   return best;
@@ -151,7 +169,7 @@ export function step(m: Machine): SimEvent[] {
   actor.core.now = actor.t;
   runOne(ctx);
   actor.core.now = actor.t + Math.max(1, ctx.cost);
-  if (m.monitor) checkInvariants(m, emit);
+  if (m.monitor && (!m.record || events.some((e) => MONITOR_TRIGGERS.has(e.type)))) checkInvariants(m, emit);
   if (candidates(m).t === NEVER) m.done = true;
   return events;
 }

@@ -71,6 +71,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       switching: false,
       tid: -1,
       runq: [],
+      inbox: [],
       stack: [],
       localGen: {},
     });

@@ -93,6 +93,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
           deliverTick: ctx.t + ctx.cost + m.cost.ipiLatency,
           taken: false,
         });
+        m.cores[to]?.inbox.push(m.ipis.length - 1);
         m.stats.ipis++;
         ctx.emit({ type: 'ipi.sent', from: core.id, to, reason: 'tlb flush (CALL_FUNCTION)' });
       }
@@ -200,6 +201,7 @@ export function stepIpi(ctx: Ctx, f: IpiFrame): void {
   switch (f.phase) {
     case 'enter':
       ipi.taken = true;
+      core.inbox = core.inbox.filter((id) => id !== ipi.id);
       ctx.emit({ type: 'ipi.received', core: core.id, from: ipi.from });
       ctx.cost += m.cost.ipiHandler;
       f.phase = 'flush';
