@@ -33,13 +33,11 @@ export function events16(): { eventsPerSec: number; events: number; shootdowns: 
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s % n;
   };
-  let accesses = 0;
   for (let t = 0; t < 16; t++) {
     const prog: OpSpec[] = [];
     for (let i = 0; i < 2000; i++) {
       const p = 1 + rand(PAGES - 1);
       prog.push(rand(4) === 0 ? { op: 'write', va: va(p, 8), value: i } : { op: 'read', va: va(p, 8) });
-      accesses++;
       // Thread 0 remaps page 0 each time the whole machine has made another ~1,000 accesses.
       if (t === 0 && i % Math.round(1000 / 16) === 0) {
         prog.push({ op: 'munmap', va: va(0), pages: 1 }, { op: 'mmap', va: va(0), pages: 1, prot: 'rw' });
