@@ -14,7 +14,7 @@ import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import { hex } from '../hex';
 import type { Frame, Proc } from '../machine';
-import { tlbInvalidatePcid } from '../tlb/tlb';
+import { flushPcid } from './flushPcid';
 
 type SwitchFrame = Extract<Frame, { fn: 'switch' }>;
 
@@ -68,18 +68,8 @@ function finish(ctx: Ctx, f: SwitchFrame, proc: Proc, gen: number): void {
   const flush = behind(ctx, proc, gen);
   if (flush) {
     // With PCIDs the TLB may still hold this mm's entries from an older generation.
-    const removed = tlbInvalidatePcid(core.tlb, proc.pcid);
-    if (removed > 0) {
-      m.stats.invalidations++;
-      ctx.emit({
-        type: 'tlb.invalidate',
-        core: core.id,
-        scope: 'asid',
-        asid: proc.pcid,
-        removed,
-        reason: 'switch_mm: TLB behind the mm tlb_gen',
-      });
-    }
+    // A core that never held this PCID's entries has nothing to show; it is not reported.
+    flushPcid(ctx, proc, 'switch_mm: TLB behind the mm tlb_gen', true);
   }
   core.switching = false;
   core.mmPid = proc.pid;

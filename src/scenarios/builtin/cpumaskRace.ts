@@ -1,4 +1,5 @@
 import type { Protocol, ScenarioSpec } from '../../core/spec';
+import { appWithBuffer, BUFFER, IN_BUFFER } from './parts';
 
 // Lesson 13 (docs/lessons.md): core 2 switches back into the mm while core 0 is in the middle of
 // a munmap shootdown. Linux's switch_mm order (set the mm_cpumask bit, then read tlb_gen) and the
@@ -17,14 +18,7 @@ function race(id: string, protocol: Protocol): ScenarioSpec {
     seed: 1,
     machine: { cores: 3, frames: 256, tlb: { sets: 4, ways: 2 }, protocol },
     processes: [
-      {
-        pid: 1,
-        name: 'app',
-        vmas: [
-          { start: '0x7f0000000000', pages: 1, prot: 'rw', name: 'heap', populate: true },
-          { start: '0x7f0000001000', pages: 1, prot: 'rw', name: 'buffer', populate: true },
-        ],
-      },
+      appWithBuffer(),
       {
         pid: 2,
         name: 'other',
@@ -40,7 +34,7 @@ function race(id: string, protocol: Protocol): ScenarioSpec {
           { op: 'wait', flag: 'cached' },
           { op: 'wait', flag: 'other-done' },
           { op: 'signal', flag: 'wake' },
-          { op: 'munmap', va: '0x7f0000001000', pages: 1 },
+          { op: 'munmap', va: BUFFER, pages: 1 },
         ],
       },
       {
@@ -48,11 +42,11 @@ function race(id: string, protocol: Protocol): ScenarioSpec {
         pid: 1,
         core: 2,
         program: [
-          { op: 'read', va: '0x7f0000001010' },
+          { op: 'read', va: IN_BUFFER },
           { op: 'signal', flag: 'cached' },
           { op: 'sleep', flag: 'wake' },
           { op: 'compute', cycles: 3000 },
-          { op: 'read', va: '0x7f0000001010' },
+          { op: 'read', va: IN_BUFFER },
         ],
       },
       {

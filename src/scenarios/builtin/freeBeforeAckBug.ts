@@ -1,4 +1,5 @@
 import type { ScenarioSpec } from '../../core/spec';
+import { appWithBuffer, BUFFER, IN_BUFFER, victim } from './parts';
 
 // Lesson 12 (docs/lessons.md): the initiator sends the IPIs but frees the frame before the acks
 // arrive. For the IPI's flight time core 1 still translates to a frame that is already reused.
@@ -9,24 +10,7 @@ export const freeBeforeAckBug: ScenarioSpec = {
     "A broken kernel sends the shootdown IPIs but frees the frame right away instead of waiting for every ack (mmu_gather exists to prevent exactly this). Process 2 gets the frame and writes to it while the IPI to core 1 is still in flight; T1 reads process 2's data through its not-yet-invalidated entry. The monitor flags the window.",
   seed: 1,
   machine: { cores: 4, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'broken-free-before-ack' },
-  processes: [
-    {
-      pid: 1,
-      name: 'app',
-      vmas: [
-        { start: '0x7f0000000000', pages: 1, prot: 'rw', name: 'heap', populate: true },
-        { start: '0x7f0000001000', pages: 1, prot: 'rw', name: 'buffer', populate: true },
-      ],
-    },
-    {
-      pid: 2,
-      name: 'victim',
-      vmas: [
-        { start: '0x400000', pages: 1, prot: 'rw', name: 'data', populate: true },
-        { start: '0x401000', pages: 1, prot: 'rw', name: 'secrets' },
-      ],
-    },
-  ],
+  processes: [appWithBuffer(), victim()],
   threads: [
     {
       tid: 0,
@@ -35,7 +19,7 @@ export const freeBeforeAckBug: ScenarioSpec = {
       program: [
         { op: 'wait', flag: 't1-read' },
         { op: 'signal', flag: 'unmapping' },
-        { op: 'munmap', va: '0x7f0000001000', pages: 1 },
+        { op: 'munmap', va: BUFFER, pages: 1 },
       ],
     },
     {
@@ -43,10 +27,10 @@ export const freeBeforeAckBug: ScenarioSpec = {
       pid: 1,
       core: 1,
       program: [
-        { op: 'read', va: '0x7f0000001010' },
+        { op: 'read', va: IN_BUFFER },
         { op: 'signal', flag: 't1-read' },
         { op: 'wait', flag: 'secret-written' },
-        { op: 'read', va: '0x7f0000001010' },
+        { op: 'read', va: IN_BUFFER },
       ],
     },
     {

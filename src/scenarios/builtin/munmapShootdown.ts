@@ -1,8 +1,8 @@
 import type { ScenarioSpec } from '../../core/spec';
+import { appWithBuffer, BUFFER, IN_BUFFER } from './parts';
 
 // Lesson 10 (docs/lessons.md): T0 unmaps a page that T1 and T2 have cached; the shootdown
 // reaches exactly the cores in mm_cpumask that run the mm (1 and 2), never core 3.
-const PAGE = '0x7f0000001000';
 
 export const munmapShootdown: ScenarioSpec = {
   id: 'munmap-shootdown',
@@ -12,16 +12,7 @@ export const munmapShootdown: ScenarioSpec = {
   seed: 1,
   machine: { cores: 4, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
   processes: [
-    {
-      pid: 1,
-      name: 'app',
-      vmas: [
-        // The heap next to the buffer keeps the page-table page in use, so munmap frees no
-        // page tables (freed_tables = false) and lazy cores would not need the IPI.
-        { start: '0x7f0000000000', pages: 1, prot: 'rw', name: 'heap', populate: true },
-        { start: PAGE, pages: 1, prot: 'rw', name: 'buffer', populate: true },
-      ],
-    },
+    appWithBuffer(),
     {
       pid: 2,
       name: 'other',
@@ -36,8 +27,8 @@ export const munmapShootdown: ScenarioSpec = {
       program: [
         { op: 'wait', flag: 't1-read' },
         { op: 'wait', flag: 't2-read' },
-        { op: 'write', va: '0x7f0000001010', value: 42 },
-        { op: 'munmap', va: PAGE, pages: 1 },
+        { op: 'write', va: IN_BUFFER, value: 42 },
+        { op: 'munmap', va: BUFFER, pages: 1 },
         { op: 'signal', flag: 'unmapped' },
       ],
     },
@@ -46,10 +37,10 @@ export const munmapShootdown: ScenarioSpec = {
       pid: 1,
       core: 1,
       program: [
-        { op: 'read', va: '0x7f0000001010' },
+        { op: 'read', va: IN_BUFFER },
         { op: 'signal', flag: 't1-read' },
         { op: 'wait', flag: 'unmapped' },
-        { op: 'read', va: '0x7f0000001010' },
+        { op: 'read', va: IN_BUFFER },
       ],
     },
     {
@@ -58,7 +49,7 @@ export const munmapShootdown: ScenarioSpec = {
       core: 2,
       program: [
         { op: 'compute', cycles: 100 },
-        { op: 'read', va: '0x7f0000001010' },
+        { op: 'read', va: IN_BUFFER },
         { op: 'signal', flag: 't2-read' },
         { op: 'wait', flag: 'unmapped' },
       ],

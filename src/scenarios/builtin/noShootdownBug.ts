@@ -1,4 +1,5 @@
 import type { ScenarioSpec } from '../../core/spec';
+import { appWithBuffer, BUFFER, IN_BUFFER, victim } from './parts';
 
 // Lesson 11 (docs/lessons.md): the munmap of lesson 10 on a broken kernel that flushes only its
 // own TLB. Core 1 keeps translating through its stale entry; the freed frame goes to another
@@ -10,24 +11,7 @@ export const noShootdownBug: ScenarioSpec = {
     "The same munmap as munmap-shootdown, on a broken kernel that only flushes the local TLB. Core 1 still caches the page; the frame is freed and handed to process 2, and T1 reads and overwrites process 2's data through its stale entry. The invariant monitor flags both.",
   seed: 1,
   machine: { cores: 4, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'broken-no-shootdown' },
-  processes: [
-    {
-      pid: 1,
-      name: 'app',
-      vmas: [
-        { start: '0x7f0000000000', pages: 1, prot: 'rw', name: 'heap', populate: true },
-        { start: '0x7f0000001000', pages: 1, prot: 'rw', name: 'buffer', populate: true },
-      ],
-    },
-    {
-      pid: 2,
-      name: 'victim',
-      vmas: [
-        { start: '0x400000', pages: 1, prot: 'rw', name: 'data', populate: true },
-        { start: '0x401000', pages: 1, prot: 'rw', name: 'secrets' },
-      ],
-    },
-  ],
+  processes: [appWithBuffer(), victim()],
   threads: [
     {
       tid: 0,
@@ -35,7 +19,7 @@ export const noShootdownBug: ScenarioSpec = {
       core: 0,
       program: [
         { op: 'wait', flag: 't1-read' },
-        { op: 'munmap', va: '0x7f0000001000', pages: 1 },
+        { op: 'munmap', va: BUFFER, pages: 1 },
         { op: 'signal', flag: 'unmapped' },
       ],
     },
@@ -44,13 +28,13 @@ export const noShootdownBug: ScenarioSpec = {
       pid: 1,
       core: 1,
       program: [
-        { op: 'write', va: '0x7f0000001010', value: 1 },
+        { op: 'write', va: IN_BUFFER, value: 1 },
         { op: 'signal', flag: 't1-read' },
         { op: 'wait', flag: 'unmapped' },
-        { op: 'read', va: '0x7f0000001010' },
+        { op: 'read', va: IN_BUFFER },
         { op: 'wait', flag: 'secret-written' },
-        { op: 'read', va: '0x7f0000001010' },
-        { op: 'write', va: '0x7f0000001010', value: 666 },
+        { op: 'read', va: IN_BUFFER },
+        { op: 'write', va: IN_BUFFER, value: 666 },
         { op: 'signal', flag: 'corrupted' },
       ],
     },

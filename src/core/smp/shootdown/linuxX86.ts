@@ -12,7 +12,8 @@ import { procOf } from '../../engine/ctx';
 import { vaHex } from '../../kernel/emit';
 import type { Frame, Proc, Shootdown } from '../../machine';
 import { freeFrame } from '../../mem/physmem';
-import { tlbInvalidatePage, tlbInvalidatePcid } from '../../tlb/tlb';
+import { tlbInvalidatePage } from '../../tlb/tlb';
+import { flushPcid } from '../flushPcid';
 
 type ShootdownFrame = Extract<Frame, { fn: 'shootdown' }>;
 type IpiFrame = Extract<Frame, { fn: 'ipi' }>;
@@ -175,20 +176,10 @@ function flushToGeneration(ctx: Ctx, proc: Proc, sd: Shootdown): void {
       });
     }
   } else {
-    const removed = tlbInvalidatePcid(core.tlb, proc.pcid);
-    m.stats.invalidations++;
-    ctx.cost += m.cost.fullFlush;
     const why = sd.full
       ? `more than ${FLUSH_CEILING_PAGES} pages`
       : `tlb_gen ${local} is more than one behind`;
-    ctx.emit({
-      type: 'tlb.invalidate',
-      core: core.id,
-      scope: 'asid',
-      asid: proc.pcid,
-      removed,
-      reason: `full flush (CR3 reload): ${why}`,
-    });
+    flushPcid(ctx, proc, `full flush (CR3 reload): ${why}`);
   }
   core.localGen[proc.pid] = mmGen;
 }

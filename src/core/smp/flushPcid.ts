@@ -1,0 +1,17 @@
+import type { Ctx } from '../engine/ctx';
+import type { Proc } from '../machine';
+import { tlbInvalidatePcid } from '../tlb/tlb';
+
+/**
+ * A full flush of one mm's entries on the acting core: MOV to CR3 without the no-flush bit
+ * drops the non-global entries of that PCID (SDM 4.10.4.1). Returns how many went.
+ */
+export function flushPcid(ctx: Ctx, proc: Proc, reason: string, quietIfEmpty = false): number {
+  const { m, core } = ctx;
+  const removed = tlbInvalidatePcid(core.tlb, proc.pcid);
+  ctx.cost += m.cost.fullFlush;
+  if (removed === 0 && quietIfEmpty) return 0;
+  m.stats.invalidations++;
+  ctx.emit({ type: 'tlb.invalidate', core: core.id, scope: 'asid', asid: proc.pcid, removed, reason });
+  return removed;
+}
