@@ -4,7 +4,7 @@ export type Parsed =
   | { ok: true; positional: string[]; flags: Record<string, string | true> }
   | { ok: false; error: string };
 
-export function parseArgs(args: string[], spec: Record<string, 'bool' | 'int'>): Parsed {
+export function parseArgs(args: string[], spec: Record<string, 'bool' | 'int' | 'list'>): Parsed {
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
   for (let i = 0; i < args.length; i++) {
@@ -21,6 +21,13 @@ export function parseArgs(args: string[], spec: Record<string, 'bool' | 'int'>):
       continue;
     }
     const v = inline ?? args[++i];
+    if (kind === 'list') {
+      if (v === undefined || v.length > 200 || !/^[a-z0-9-]+(,[a-z0-9-]+)*$/.test(v)) {
+        return { ok: false, error: `--${name} needs a comma-separated list` };
+      }
+      flags[name] = v;
+      continue;
+    }
     if (v === undefined || !/^\d{1,10}$/.test(v))
       return { ok: false, error: `--${name} needs a whole number` };
     flags[name] = v;

@@ -43,12 +43,35 @@ describe('vmscope CLI', () => {
     expect(lines.filter((e) => e.type === 'ipi.sent').map((e) => e.to)).toEqual([1, 2]);
   });
 
+  it('compares protocols on one workload: Linux skips the lazy core and the other mm, INVLPGB sends no IPI', () => {
+    const { code, out } = vmscope(
+      'compare',
+      'protocol-compare',
+      '--protocols',
+      'linux,counter,invlpgb',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as {
+      runs: { protocol: string; ipis: number; violations: number; handlerCycles: number }[];
+    };
+    const by = Object.fromEntries(r.runs.map((x) => [x.protocol, x]));
+    // Four one-page munmaps: Linux interrupts cores 1-3; the counter kernel also the lazy core 4
+    // and core 5, which runs another process; INVLPGB interrupts nobody.
+    expect(by['linux-x86']?.ipis).toBe(12);
+    expect(by.counter?.ipis).toBe(20);
+    expect(by['amd-invlpgb']).toMatchObject({ ipis: 0, handlerCycles: 0 });
+    for (const x of r.runs) expect(x.violations).toBe(0);
+  });
+
   it('fails with one line and a non-zero exit on an unknown id or a bad argument', () => {
     for (const args of [
       ['run', 'nope'],
       ['run', 'munmap-shootdown', '--seed', 'x'],
       ['run'],
       ['frobnicate'],
+      ['compare', 'munmap-shootdown', '--protocols', 'arm'],
+      ['compare', 'munmap-shootdown', '--protocols', 'Linux;rm'],
     ]) {
       const r = vmscope(...args);
       expect(r.code).not.toBe(0);

@@ -2,10 +2,14 @@
 //   scenarios                 list the built-in scenario ids
 //   run <id> [--json] [--seed N] [--max-steps N]
 //                             run a scenario; --json prints one event per line and a summary
+//   compare <id> [--protocols linux,counter,invlpgb] [--json]
+//                             the same workload under several shootdown protocols
+import { compareCommand } from './compare';
 import { runCommand } from './run';
 import { scenariosCommand } from './scenarios';
 
-const USAGE = 'usage: vmscope scenarios | vmscope run <id> [--json] [--seed N] [--max-steps N]';
+const USAGE =
+  'usage: vmscope scenarios | vmscope run <id> [--json] [--seed N] [--max-steps N] | vmscope compare <id> [--protocols a,b,...] [--json]';
 
 function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
@@ -15,6 +19,8 @@ function main(argv: string[]): number {
       return scenariosCommand(rest, out);
     case 'run':
       return runCommand(rest, out);
+    case 'compare':
+      return compareCommand(rest, out);
     case undefined:
     case '-h':
     case '--help':

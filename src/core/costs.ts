@@ -26,6 +26,10 @@ export interface CostModel {
   ipiHandler: number;
   /** A context switch with CR3 load (assumption). */
   contextSwitch: number;
+  /** AMD INVLPGB, per page issued (assumption: no primary figure found). */
+  invlpgbPerPage: number;
+  /** TLBSYNC: until every broadcast invalidation has completed (assumption). */
+  tlbsync: number;
   /** Bookkeeping steps (find a VMA, take a lock, set a flag). */
   small: number;
 }
@@ -42,6 +46,8 @@ export const DEFAULT_COSTS: CostModel = {
   ipiLatency: 2500,
   ipiHandler: 400,
   contextSwitch: 500,
+  invlpgbPerPage: 100,
+  tlbsync: 800,
   small: 20,
 };
 

@@ -119,6 +119,8 @@ export type EventBody =
   | { type: 'thread.exit'; tid: number; reason: string }
   | { type: 'flush.skip'; core: number; reason: string }
   | { type: 'lazy.leave'; core: number; pid: number }
+  | { type: 'invlpgb'; core: number; pid: number; pages: number }
+  | { type: 'tlbsync'; core: number }
   | { type: 'cpumask.set'; core: number; pid: number; switching: boolean }
   | { type: 'switch.gen'; core: number; pid: number; gen: number; behind: boolean }
   | { type: 'thread.sleep'; core: number; tid: number; flag: string }

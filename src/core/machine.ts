@@ -183,6 +183,8 @@ export interface Stats {
   invalidations: number;
   /** Cycles each core spent waiting for acknowledgements. */
   waitCycles: number[];
+  /** Cycles each core spent in the IPI handler. */
+  handlerCycles: number[];
 }
 
 export interface Machine {

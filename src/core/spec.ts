@@ -10,6 +10,8 @@
  *  - broken-switch-order: switch_mm reads tlb_gen before it sets its mm_cpumask bit.
  * `lazy-upgrade` is correct but not Linux: a PTE change that only adds rights is not flushed at
  * all; a core with a stale, less-permissive entry takes one spurious fault (SDM 4.10.4.3).
+ * `counter` is the kernel of seed 000: a global request and a counter the targets increment.
+ * `amd-invlpgb` broadcasts the invalidation in hardware (INVLPGB, then TLBSYNC): no IPIs.
  */
 export type Protocol =
   | 'linux-x86'
@@ -17,7 +19,9 @@ export type Protocol =
   | 'broken-free-before-ack'
   | 'broken-no-local-flush'
   | 'broken-switch-order'
-  | 'lazy-upgrade';
+  | 'lazy-upgrade'
+  | 'counter'
+  | 'amd-invlpgb';
 
 export const PROTOCOLS: readonly Protocol[] = [
   'linux-x86',
@@ -26,6 +30,8 @@ export const PROTOCOLS: readonly Protocol[] = [
   'broken-no-local-flush',
   'broken-switch-order',
   'lazy-upgrade',
+  'counter',
+  'amd-invlpgb',
 ];
 
 export type Prot = 'r' | 'rw' | 'rx' | 'rwx' | 'none';

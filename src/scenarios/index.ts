@@ -6,6 +6,7 @@ import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
 import { lazyTlb } from './builtin/lazyTlb';
 import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
+import { protocolCompare } from './builtin/protocolCompare';
 import { upgradeLinux, upgradeNeedsNoIpi } from './builtin/upgradeNeedsNoIpi';
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   upgradeNeedsNoIpi,
   upgradeLinux,
   flushCeiling,
+  protocolCompare,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

@@ -100,6 +100,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       violations: 0,
       invalidations: 0,
       waitCycles: cores.map(() => 0),
+      handlerCycles: cores.map(() => 0),
     },
     standing: [],
     done: false,

@@ -117,6 +117,10 @@ export function narrate(e: SimEvent): string {
         : `Core ${e.core} sets its bit in process ${e.pid}'s mm_cpumask, after having read tlb_gen: too late to be seen by a flush that already read the mask.`;
     case 'switch.gen':
       return `Core ${e.core} reads process ${e.pid}'s tlb_gen = ${e.gen}: its TLB is ${e.behind ? 'behind, so it will flush on load' : 'up to date with it'}.`;
+    case 'invlpgb':
+      return `Core ${e.core} issues INVLPGB for ${e.pages} page(s) of process ${e.pid}'s ASID: the invalidation is broadcast to every TLB in hardware, no interrupt. Then TLBSYNC waits for it to complete everywhere.`;
+    case 'tlbsync':
+      return `TLBSYNC returns on core ${e.core}: every TLB has dropped the pages.`;
     case 'lazy.leave':
       return `Core ${e.core} is in lazy TLB mode: instead of flushing pages it leaves process ${e.pid}'s mm for the kernel's own page tables (init_mm), so nothing can walk the freed tables through it.`;
     case 'thread.sleep':

@@ -100,6 +100,7 @@ export interface StatsView {
   violations: number;
   invalidations: number;
   waitCycles: number[];
+  handlerCycles: number[];
 }
 
 export interface KeyMomentAt {
@@ -338,7 +339,11 @@ export function buildSnapshot(
         : null,
     events: stepEvents.slice(),
     narration: stepEvents.map(narrate),
-    stats: { ...m.stats, waitCycles: m.stats.waitCycles.slice() },
+    stats: {
+      ...m.stats,
+      waitCycles: m.stats.waitCycles.slice(),
+      handlerCycles: m.stats.handlerCycles.slice(),
+    },
     ipi: foldIpi(history),
     keyMoments,
   };

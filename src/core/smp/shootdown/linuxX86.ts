@@ -14,6 +14,7 @@ import type { Frame, Proc, Shootdown } from '../../machine';
 import { freeFrame } from '../../mem/physmem';
 import { tlbInvalidatePage } from '../../tlb/tlb';
 import { flushPcid } from '../flushPcid';
+import { chooseTargets } from './targets';
 
 type ShootdownFrame = Extract<Frame, { fn: 'shootdown' }>;
 type IpiFrame = Extract<Frame, { fn: 'ipi' }>;
@@ -27,27 +28,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       f.gen = ++proc.tlbGen;
       f.full = f.vpns.length > FLUSH_CEILING_PAGES;
       ctx.emit({ type: 'tlb.gen', pid: proc.pid, gen: f.gen, core: core.id });
-      const protocol = m.spec.machine.protocol;
-      const targets: number[] = [];
-      const skipped: { core: number; why: string }[] = [];
-      for (const c of m.cores) {
-        if (protocol === 'broken-no-shootdown') {
-          if (c.id !== core.id && proc.cpumask[c.id])
-            skipped.push({ core: c.id, why: 'BUG: this kernel sends no IPI' });
-          continue;
-        }
-        if (c.id === core.id || !proc.cpumask[c.id]) continue;
-        // should_flush_tlb(): a lazy core is skipped ("Lazy TLB will get flushed at the next
-        // context switch"); so is a core whose loaded mm is another one.
-        // With page tables freed, lazy cores get the IPI too: their stale paging-structure caches
-        // could otherwise walk a freed table speculatively (native_flush_tlb_multi).
-        // loaded_mm == LOADED_MM_SWITCHING: "Assume the worst and flush" (should_flush_tlb).
-        if (c.switching) targets.push(c.id);
-        else if (c.lazy && c.mmPid === proc.pid && !f.freedTables)
-          skipped.push({ core: c.id, why: 'lazy TLB mode' });
-        else if (c.mmPid !== proc.pid) skipped.push({ core: c.id, why: 'runs another mm' });
-        else targets.push(c.id);
-      }
+      const { targets, skipped } = chooseTargets(m, core, proc, f.freedTables);
       const sd: Shootdown = {
         id: m.shootdowns.length,
         initiator: core.id,
@@ -78,6 +59,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
         gen: f.gen,
       });
       ctx.cost += m.cost.small;
+      const protocol = m.spec.machine.protocol;
       if (protocol === 'broken-no-shootdown') {
         // The broken kernel believes no other TLB can hold the page: nothing is in flight, so the
         // monitor now judges every remote entry against the page table.
@@ -106,6 +88,10 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       const protocol = m.spec.machine.protocol;
       if (protocol === 'broken-no-local-flush') {
         ctx.emit({ type: 'flush.skip', core: core.id, reason: 'BUG: the initiator forgets its own TLB' });
+      } else if (protocol === 'amd-invlpgb') {
+        issueInvlpgb(ctx, proc, sd);
+      } else if (protocol === 'counter') {
+        invlpgEach(ctx, proc, sd.vpns, 'INVLPG');
       } else if (core.mmPid === proc.pid && !core.lazy) flushToGeneration(ctx, proc, sd);
       else ctx.emit({ type: 'flush.skip', core: core.id, reason: 'this core does not have the mm loaded' });
       if (protocol === 'broken-free-before-ack' || protocol === 'broken-no-shootdown') {
@@ -125,6 +111,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
     case 'wait': {
       // Runs only once every target has acked (see readyTime in engine/step.ts).
       const sd = m.shootdowns[f.id] as Shootdown;
+      if (m.spec.machine.protocol === 'amd-invlpgb') completeInvlpgb(ctx, proc, sd);
       const waited = Math.max(0, sd.lastAckTick - sd.waitStart);
       m.stats.waitCycles[core.id] = (m.stats.waitCycles[core.id] ?? 0) + waited;
       sd.open = false;
@@ -152,7 +139,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
 
 /** The shared core of flush_tlb_func: catch this core's TLB up to the mm's generation. */
 function flushToGeneration(ctx: Ctx, proc: Proc, sd: Shootdown): void {
-  const { m, core } = ctx;
+  const { core } = ctx;
   const local = core.localGen[proc.pid] ?? 0;
   const mmGen = proc.tlbGen;
   if (sd.gen <= local) {
@@ -162,19 +149,7 @@ function flushToGeneration(ctx: Ctx, proc: Proc, sd: Shootdown): void {
   // A partial flush is only safe when it takes us exactly one generation forward.
   const partial = !sd.full && sd.gen === local + 1 && sd.gen === mmGen;
   if (partial) {
-    for (const vpn of sd.vpns) {
-      const removed = tlbInvalidatePage(core.tlb, vpn, proc.pcid);
-      m.stats.invalidations++;
-      ctx.cost += m.cost.invlpg;
-      ctx.emit({
-        type: 'tlb.invalidate',
-        core: core.id,
-        scope: 'page',
-        va: vaHex(vpn, 0),
-        removed,
-        reason: 'INVLPG',
-      });
-    }
+    invlpgEach(ctx, proc, sd.vpns, 'INVLPG');
   } else {
     const why = sd.full
       ? `more than ${FLUSH_CEILING_PAGES} pages`
@@ -185,6 +160,13 @@ function flushToGeneration(ctx: Ctx, proc: Proc, sd: Shootdown): void {
 }
 
 export function stepIpi(ctx: Ctx, f: IpiFrame): void {
+  const before = ctx.cost;
+  ipiPhase(ctx, f);
+  const h = ctx.m.stats.handlerCycles;
+  h[ctx.core.id] = (h[ctx.core.id] ?? 0) + ctx.cost - before;
+}
+
+function ipiPhase(ctx: Ctx, f: IpiFrame): void {
   const { m, core } = ctx;
   const ipi = m.ipis[f.ipi];
   if (!ipi) throw new Error(`internal: no IPI ${f.ipi}`);
@@ -199,7 +181,11 @@ export function stepIpi(ctx: Ctx, f: IpiFrame): void {
       return;
     case 'flush': {
       const proc = procOf(m, sd.pid);
-      if (core.mmPid !== sd.pid) {
+      if (m.spec.machine.protocol === 'counter') {
+        // Seed 000's handler: if this core is in the requested address space, drop the pages.
+        if (core.mmPid === sd.pid) invlpgEach(ctx, proc, sd.vpns, 'INVLPG');
+        else ctx.emit({ type: 'flush.skip', core: core.id, reason: 'it runs another address space' });
+      } else if (core.mmPid !== sd.pid) {
         // The core moved to another mm since the mask was read: drop it from the mask.
         proc.cpumask[core.id] = false;
         ctx.emit({ type: 'cpumask.clear', core: core.id, pid: sd.pid, why: 'TLB_REMOTE_WRONG_CPU' });
@@ -226,4 +212,63 @@ export function stepIpi(ctx: Ctx, f: IpiFrame): void {
       core.stack.pop();
       return;
   }
+}
+
+/** INVLPG of each page in this core's TLB (with the page's global entries, SDM 4.10.4.1). */
+function invlpgEach(ctx: Ctx, proc: Proc, vpns: number[], reason: string): void {
+  const { m, core } = ctx;
+  for (const vpn of vpns) {
+    const removed = tlbInvalidatePage(core.tlb, vpn, proc.pcid);
+    m.stats.invalidations++;
+    ctx.cost += m.cost.invlpg;
+    ctx.emit({ type: 'tlb.invalidate', core: core.id, scope: 'page', va: vaHex(vpn, 0), removed, reason });
+  }
+}
+
+/**
+ * AMD INVLPGB (Linux broadcast_tlb_flush): one instruction per page broadcasts the invalidation
+ * of the mm's (global) ASID to every TLB, this one included; TLBSYNC then waits until all have
+ * completed. The model applies the remote part when TLBSYNC returns. Costs are assumptions.
+ */
+function issueInvlpgb(ctx: Ctx, proc: Proc, sd: Shootdown): void {
+  const { m, core } = ctx;
+  ctx.cost += m.cost.invlpgbPerPage * sd.vpns.length;
+  for (const vpn of sd.vpns) {
+    const removed = tlbInvalidatePage(core.tlb, vpn, proc.pcid);
+    m.stats.invalidations++;
+    ctx.emit({
+      type: 'tlb.invalidate',
+      core: core.id,
+      scope: 'page',
+      va: vaHex(vpn, 0),
+      removed,
+      reason: 'INVLPGB (broadcast)',
+    });
+  }
+  sd.lastAckTick = ctx.t + ctx.cost + m.cost.tlbsync;
+  core.localGen[proc.pid] = Math.max(core.localGen[proc.pid] ?? 0, sd.gen);
+  ctx.emit({ type: 'invlpgb', core: core.id, pid: proc.pid, pages: sd.vpns.length });
+}
+
+function completeInvlpgb(ctx: Ctx, proc: Proc, sd: Shootdown): void {
+  const { m, core } = ctx;
+  for (const c of m.cores) {
+    if (c.id === core.id) continue;
+    for (const vpn of sd.vpns) {
+      const removed = tlbInvalidatePage(c.tlb, vpn, proc.pcid);
+      if (removed > 0) {
+        m.stats.invalidations++;
+        ctx.emit({
+          type: 'tlb.invalidate',
+          core: c.id,
+          scope: 'page',
+          va: vaHex(vpn, 0),
+          removed,
+          reason: `INVLPGB broadcast from core ${core.id} (no interrupt)`,
+        });
+      }
+    }
+    c.localGen[proc.pid] = Math.max(c.localGen[proc.pid] ?? 0, sd.gen);
+  }
+  ctx.emit({ type: 'tlbsync', core: core.id });
 }

@@ -1,0 +1,53 @@
+// One workload under several shootdown protocols: the statistics a student compares side by
+// side (the CLI prints them; the app can draw them).
+import { createMachine } from '../kernel/build';
+import type { Protocol, ScenarioSpec } from '../spec';
+import { step } from './step';
+
+export interface ProtocolRun {
+  protocol: Protocol;
+  steps: number;
+  ticks: number;
+  ipis: number;
+  invalidations: number;
+  /** Cycles all initiators spent waiting for acknowledgements. */
+  waitCycles: number;
+  /** Cycles all targets spent in the IPI handler. */
+  handlerCycles: number;
+  tlbHits: number;
+  tlbMisses: number;
+  faults: number;
+  violations: number;
+}
+
+export type CompareResult = { ok: true; runs: ProtocolRun[] } | { ok: false; error: string };
+
+export function compareProtocols(
+  spec: ScenarioSpec,
+  protocols: readonly Protocol[],
+  maxSteps = 1_000_000,
+): CompareResult {
+  const runs: ProtocolRun[] = [];
+  for (const protocol of protocols) {
+    const built = createMachine({ ...spec, machine: { ...spec.machine, protocol } });
+    if (!built.ok) return built;
+    const m = built.machine;
+    while (!m.done && m.step < maxSteps) step(m);
+    const s = m.stats;
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    runs.push({
+      protocol,
+      steps: m.step,
+      ticks: m.tick,
+      ipis: s.ipis,
+      invalidations: s.invalidations,
+      waitCycles: sum(s.waitCycles),
+      handlerCycles: sum(s.handlerCycles),
+      tlbHits: s.tlbHits,
+      tlbMisses: s.tlbMisses,
+      faults: s.faults,
+      violations: s.violations,
+    });
+  }
+  return { ok: true, runs };
+}

@@ -1,0 +1,45 @@
+// Which cores a shootdown interrupts, per protocol. `targets` get an IPI; `skipped` are the cores
+// in mm_cpumask left alone, with the reason shown to the student.
+import type { Core, Machine, Proc } from '../../machine';
+
+export interface TargetChoice {
+  targets: number[];
+  skipped: { core: number; why: string }[];
+}
+
+export function chooseTargets(m: Machine, self: Core, proc: Proc, freedTables: boolean): TargetChoice {
+  const targets: number[] = [];
+  const skipped: { core: number; why: string }[] = [];
+  const others = m.cores.filter((c) => c.id !== self.id);
+  switch (m.spec.machine.protocol) {
+    case 'broken-no-shootdown':
+      for (const c of others)
+        if (proc.cpumask[c.id]) skipped.push({ core: c.id, why: 'BUG: this kernel sends no IPI' });
+      return { targets, skipped };
+    case 'amd-invlpgb':
+      // No IPI at all: INVLPGB broadcasts the invalidation to every TLB in hardware.
+      for (const c of others)
+        if (proc.cpumask[c.id]) skipped.push({ core: c.id, why: 'INVLPGB reaches it without an interrupt' });
+      return { targets, skipped };
+    case 'counter':
+      // Seed 000's kernel: interrupt every core that is running anything, and the idle ones
+      // still registered to this address space; no mm_cpumask, no generations.
+      for (const c of others) {
+        if (c.tid >= 0 || c.stack.length > 0 || c.runq.length > 0 || c.mmPid === proc.pid) targets.push(c.id);
+      }
+      return { targets, skipped };
+    default:
+      for (const c of others) {
+        if (!proc.cpumask[c.id]) continue;
+        // should_flush_tlb() (arch/x86/mm/tlb.c): a core mid-switch is flushed ("Assume the
+        // worst"); a lazy core is skipped unless page tables are freed (its paging-structure
+        // caches could walk a freed table); a core whose loaded mm is another one is skipped.
+        if (c.switching) targets.push(c.id);
+        else if (c.lazy && c.mmPid === proc.pid && !freedTables)
+          skipped.push({ core: c.id, why: 'lazy TLB mode' });
+        else if (c.mmPid !== proc.pid) skipped.push({ core: c.id, why: 'runs another mm' });
+        else targets.push(c.id);
+      }
+      return { targets, skipped };
+  }
+}
