@@ -27,3 +27,23 @@ test('Right steps, Left goes back, Space plays and pauses', async ({ app, page }
   await page.waitForTimeout(1_200);
   await controls.expectStep(stopped);
 });
+
+test('Shift+Right / Shift+Left jump between key moments; Home and End go to the ends', async ({
+  app,
+  page,
+}) => {
+  await app.open();
+  const { controls } = app;
+  const first = await controls.keyMomentStep('Core 1 caches the page');
+  const second = await controls.keyMomentStep('Core 2 caches the page');
+  await page.keyboard.press('Shift+ArrowRight');
+  await controls.expectStep(first);
+  await page.keyboard.press('Shift+ArrowRight');
+  await controls.expectStep(second);
+  await page.keyboard.press('Shift+ArrowLeft');
+  await controls.expectStep(first);
+  await page.keyboard.press('End');
+  await controls.expectStep(await controls.endStep());
+  await page.keyboard.press('Home');
+  await controls.expectStep(0);
+});

@@ -60,6 +60,23 @@ export function setSpeed(speed: number): void {
   if (useVm.getState().playing) theClient().send({ type: 'play', speed: s });
 }
 
+/** Seek to the next (+1) or previous (-1) key moment of the lesson, if there is one. */
+export function jumpKeyMoment(direction: 1 | -1): void {
+  const snap = useVm.getState().snapshot;
+  if (!snap) return;
+  const steps = [...new Set(snap.keyMoments.map((k) => k.step))].sort((a, b) => a - b);
+  const target =
+    direction > 0 ? steps.find((s) => s > snap.step) : [...steps].reverse().find((s) => s < snap.step);
+  if (target !== undefined) seek(target);
+}
+
+/** Home / End: the start of the run, or its last step. */
+export function seekEdge(edge: 'start' | 'end'): void {
+  const snap = useVm.getState().snapshot;
+  if (edge === 'start') seek(0);
+  else if (snap?.end !== null && snap?.end !== undefined) seek(snap.end);
+}
+
 export function runUntil(until: RunUntil): void {
   theClient().send({ type: 'runUntil', until });
 }

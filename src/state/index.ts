@@ -1,11 +1,13 @@
 // What the UI may use from the state layer.
 export {
   dismissBanner,
+  jumpKeyMoment,
   loadScenario,
   pause,
   play,
   runUntil,
   seek,
+  seekEdge,
   setSpeed,
   showProcess,
   startApp,

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { stepBack, stepForward, togglePlay } from '../state';
+import { jumpKeyMoment, seekEdge, stepBack, stepForward, togglePlay } from '../state';
 import { Controls } from './Controls';
 import { Banner, Header } from './Header';
 import { IpiPanel } from './IpiPanel';
@@ -7,7 +7,10 @@ import { LogPanel } from './LogPanel';
 import { PageTablePanel } from './PageTablePanel';
 import { TlbPanel } from './TlbPanel';
 
-/** Right = step, Left = back, Space = play/pause; not while typing or choosing in a form control. */
+/**
+ * Right = step, Left = back, Shift+Right / Shift+Left = next / previous key moment, Home / End =
+ * first / last step, Space = play/pause; not while typing or choosing in a form control.
+ */
 function onKey(e: KeyboardEvent): void {
   if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
   const t = e.target instanceof HTMLElement ? e.target : null;
@@ -16,10 +19,15 @@ function onKey(e: KeyboardEvent): void {
   if (tag === 'SELECT' || tag === 'TEXTAREA' || t?.isContentEditable || (tag === 'INPUT' && !isRange)) return;
   if (e.key === 'ArrowRight' && !isRange) {
     e.preventDefault();
-    stepForward();
+    if (e.shiftKey) jumpKeyMoment(1);
+    else stepForward();
   } else if (e.key === 'ArrowLeft' && !isRange) {
     e.preventDefault();
-    stepBack();
+    if (e.shiftKey) jumpKeyMoment(-1);
+    else stepBack();
+  } else if ((e.key === 'Home' || e.key === 'End') && !isRange) {
+    e.preventDefault();
+    seekEdge(e.key === 'Home' ? 'start' : 'end');
   } else if (e.key === ' ' || e.code === 'Space') {
     // A focused button keeps its own Space (keyboard users activating it).
     if (tag === 'BUTTON') return;
