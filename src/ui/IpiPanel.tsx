@@ -72,9 +72,16 @@ function SpanLabel({
 }
 
 export function IpiPanel() {
-  const { ipi, cores, tick } = useVm(
-    useShallow((s) => ({ ipi: s.snapshot?.ipi, cores: s.snapshot?.cores, tick: s.snapshot?.tick ?? 0 })),
+  const { ipi, cores, tick, procs } = useVm(
+    useShallow((s) => ({
+      ipi: s.snapshot?.ipi,
+      cores: s.snapshot?.cores,
+      tick: s.snapshot?.tick ?? 0,
+      procs: s.snapshot?.procs,
+    })),
   );
+  // Linux's generations: mm->context.tlb_gen per process, and how far each core's TLB caught up.
+  const mmGen = (pid: number) => procs?.find((p) => p.pid === pid)?.tlbGen ?? null;
   const box = useRef<HTMLDivElement>(null);
   const size = useSize(box, { width: 800, height: 200 });
   const width = Math.max(420, size.width);
@@ -102,7 +109,10 @@ export function IpiPanel() {
         <span className="legend">
           <span className="key key-ipi">IPI</span> <span className="key key-flight">in flight</span>{' '}
           <span className="key key-ack">ack</span> <span className="chip chip-handler">handler</span>{' '}
-          <span className="chip chip-wait">waiting for acks</span>
+          <span className="chip chip-wait">waiting for acks</span>{' '}
+          <span className="key key-behind" title="the core's TLB is behind its mm's tlb_gen">
+            behind tlb_gen
+          </span>
         </span>
       </div>
       <div className="ipi-box" ref={box}>
@@ -150,8 +160,20 @@ export function IpiPanel() {
               <text className="lane-name" x={10} y={laneY(c.id) + 5}>
                 Core {c.id}
               </text>
-              <g data-testid="core-state" data-core={c.id} data-state={c.state}>
-                <title>{c.activity}</title>
+              <g
+                data-testid="core-state"
+                data-core={c.id}
+                data-state={c.state}
+                data-behind={
+                  c.pid >= 0 && c.localGen !== null && c.localGen < (mmGen(c.pid) ?? 0) ? 'yes' : 'no'
+                }
+              >
+                <title>
+                  {c.activity}
+                  {c.pid >= 0 && c.localGen !== null
+                    ? ` · TLB at tlb_gen ${c.localGen} of process ${c.pid}'s ${mmGen(c.pid) ?? '?'}`
+                    : ''}
+                </title>
                 <rect
                   className={`state-pill state-${c.state}`}
                   x={76}
@@ -163,6 +185,10 @@ export function IpiPanel() {
                 <text className="state-text" x={128} y={laneY(c.id) + 5} textAnchor="middle">
                   {STATE_LABEL[c.state]}
                 </text>
+                {c.pid >= 0 && c.localGen !== null && c.localGen < (mmGen(c.pid) ?? 0) && (
+                  // Behind the mm's tlb_gen: this TLB may hold stale entries (a lazy core flushes on return).
+                  <circle className="behind-dot" cx={178} cy={laneY(c.id) - 10} r={7} />
+                )}
               </g>
               <line className="lane-line" x1={plotLeft} x2={plotRight} y1={laneY(c.id)} y2={laneY(c.id)} />
             </g>
