@@ -22,7 +22,8 @@ export function entryStatus(m: Machine, pid: number, vpn: number, pfn: number, f
   const proc = m.procs.find((p) => p.pid === pid);
   if (!proc) return 'ok';
   const info = m.mem.used.get(pfn);
-  if (!info || (info.kind === 'anon' && info.pid !== proc.pid)) return 'freed';
+  if (!info || (info.kind === 'anon' && info.refcount > 0 && !info.mappers.includes(proc.pid)))
+    return 'freed';
   const ok = walkPageTable(m.mem, proc.rootPfn, vpn, 'read', true, m.ctl, out, null, false);
   const stale = !ok || out.basePfn !== pfn || ((flags & TLBF_RW) !== 0 && !out.rw);
   if (!stale) return 'ok';
@@ -39,13 +40,13 @@ export function checkInvariants(m: Machine, emit: (e: EventBody) => void): void 
       if (e.pcid !== proc.pcid) continue;
       const va = vaHex(e.vpn, 0);
       const info = m.mem.used.get(e.pfn);
-      if (!info || (info.kind === 'anon' && info.pid !== proc.pid)) {
+      if (!info || (info.kind === 'anon' && info.refcount > 0 && !info.mappers.includes(proc.pid))) {
         // Keyed by the owner too, so the frame changing hands is reported again.
-        const key = `freed:${core.id}:${e.vpn}:${e.pfn}:${info ? info.pid : 'free'}`;
+        const key = `freed:${core.id}:${e.vpn}:${e.pfn}:${info ? info.mappers.join(',') : 'free'}`;
         now.push(key);
         if (!m.standing.includes(key)) {
           m.stats.violations++;
-          const owner = info ? `now belongs to process ${info.pid}` : 'is free';
+          const owner = info ? `now belongs to process ${info.mappers.join(', ') || info.pid}` : 'is free';
           emit({
             type: 'invariant.violated',
             rule: 'freed-frame',

@@ -8,6 +8,7 @@ import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
 import { vaHex } from './emit';
+import { unmapFrame } from '../mem/physmem';
 import { findPdSlot, findPte, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { removeRange } from './vma';
@@ -52,11 +53,7 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
         m.pending.push({ pid: proc.pid, vpn });
         f.cleared.push(vpn);
         const pfn = entryPfn(slot.lo, slot.hi);
-        const info = m.mem.used.get(pfn);
-        if (info && info.kind === 'anon') {
-          info.refcount--;
-          if (info.refcount === 0) f.gathered.push(pfn);
-        }
+        if (unmapFrame(m.mem, pfn, proc.pid)) f.gathered.push(pfn);
         if (f.i < f.pages) return;
         break;
       }

@@ -8,9 +8,12 @@ export type FrameKind = 'pagetable' | 'anon' | 'zero' | 'reserved';
 
 export interface FrameInfo {
   kind: FrameKind;
-  /** Owning process, or -1 for the kernel. */
+  /** The process that allocated it, or -1 for the kernel. */
   pid: number;
+  /** References (page-table mappings) to it; it is freed when this reaches 0. */
   refcount: number;
+  /** Processes mapping it, one entry per mapping (copy-on-write shares a frame after fork). */
+  mappers: number[];
 }
 
 export interface PhysMem {
@@ -34,7 +37,8 @@ export interface PhysMem {
 
 export function createPhysMem(frameCount: number, reservedLow = 1): PhysMem {
   const used = new Map<number, FrameInfo>();
-  for (let pfn = 0; pfn < reservedLow; pfn++) used.set(pfn, { kind: 'reserved', pid: -1, refcount: 1 });
+  for (let pfn = 0; pfn < reservedLow; pfn++)
+    used.set(pfn, { kind: 'reserved', pid: -1, refcount: 1, mappers: [] });
   return { frameCount, frames: new Array(frameCount), used, freeList: [], nextFresh: reservedLow };
 }
 
@@ -46,7 +50,7 @@ export function allocFrame(mem: PhysMem, kind: FrameKind, pid: number): number |
     pfn = mem.nextFresh++;
   }
   mem.frames[pfn] = undefined; // reads as zero until written
-  mem.used.set(pfn, { kind, pid, refcount: 1 });
+  mem.used.set(pfn, { kind, pid, refcount: 1, mappers: kind === 'anon' ? [pid] : [] });
   return pfn;
 }
 
@@ -77,4 +81,14 @@ export function readWord(mem: PhysMem, pfn: number, wordIndex: number): number {
 
 export function writeWord(mem: PhysMem, pfn: number, wordIndex: number, value: number): void {
   frameWords(mem, pfn)[wordIndex] = value >>> 0;
+}
+
+/** Drops one mapping of `pid`; returns true when it was the last reference (free it after the flush). */
+export function unmapFrame(mem: PhysMem, pfn: number, pid: number): boolean {
+  const info = mem.used.get(pfn);
+  if (!info || info.kind !== 'anon') return false;
+  const i = info.mappers.indexOf(pid);
+  if (i >= 0) info.mappers.splice(i, 1);
+  info.refcount--;
+  return info.refcount === 0;
 }
