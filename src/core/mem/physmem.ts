@@ -86,7 +86,7 @@ export function writeWord(mem: PhysMem, pfn: number, wordIndex: number, value: n
 /** Drops one mapping of `pid`; returns true when it was the last reference (free it after the flush). */
 export function unmapFrame(mem: PhysMem, pfn: number, pid: number): boolean {
   const info = mem.used.get(pfn);
-  if (!info || info.kind !== 'anon') return false;
+  if (info?.kind !== 'anon') return false;
   const i = info.mappers.indexOf(pid);
   if (i >= 0) info.mappers.splice(i, 1);
   info.refcount--;
