@@ -17,6 +17,7 @@ export type Op =
   | { op: 'wait'; flag: string }
   | { op: 'sleep'; flag: string }
   | { op: 'compute'; cycles: number }
+  | { op: 'fork'; child: number }
   | { op: 'exit' };
 
 export interface ProtBits {
@@ -48,7 +49,8 @@ export interface Proc {
   alive: boolean;
 }
 
-export type ThreadState = 'ready' | 'running' | 'spinning' | 'sleeping' | 'exited';
+/** `unborn`: the thread of a process that a fork has not created yet. */
+export type ThreadState = 'unborn' | 'ready' | 'running' | 'spinning' | 'sleeping' | 'exited';
 
 export interface Thread {
   tid: number;
@@ -102,6 +104,7 @@ export type Frame =
       id: number;
       pid: number;
       vpns: number[];
+      /** A full flush of the mm (flush_tlb_mm), whatever the page count. */
       full: boolean;
       gen: number;
       toFree: number[];
@@ -109,6 +112,14 @@ export type Frame =
       freedTables: boolean;
     }
   | { fn: 'ipi'; phase: 'enter' | 'flush' | 'ack'; ipi: number }
+  | {
+      fn: 'fork';
+      phase: 'enter' | 'copy' | 'exit';
+      child: number;
+      /** The parent's present pages still to copy, and those write-protected for copy-on-write. */
+      todo: number[];
+      downgraded: number[];
+    }
   | {
       fn: 'mprotect';
       phase: 'enter' | 'change' | 'exit';

@@ -57,12 +57,16 @@ export type OpSpec =
   /** Block until the flag is set: the thread leaves its core, which idles in lazy TLB mode. */
   | { op: 'sleep'; flag: string }
   | { op: 'compute'; cycles: number }
+  /** fork(): create the process `child` (declared with forkOf) as a copy of this one. */
+  | { op: 'fork'; child: number }
   | { op: 'exit' };
 
 export interface ProcessSpec {
   pid: number;
   name: string;
   vmas: VmaSpec[];
+  /** Created at run time by a `fork` in this parent process (its vmas are then ignored). */
+  forkOf?: number;
 }
 
 export interface ThreadSpec {

@@ -1,5 +1,6 @@
 // The built-in lessons, by id. Each is plain data checked by the schema in the tests.
 import type { ScenarioSpec } from '../core/spec';
+import { copyOnWrite } from './builtin/copyOnWrite';
 import { cpumaskRace, cpumaskRaceBroken } from './builtin/cpumaskRace';
 import { flushCeiling } from './builtin/flushCeiling';
 import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
@@ -20,6 +21,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   upgradeLinux,
   flushCeiling,
   protocolCompare,
+  copyOnWrite,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

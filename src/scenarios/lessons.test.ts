@@ -124,6 +124,37 @@ describe('the broken kernels', () => {
     expect(ev.some((e) => e.type === 'fault.raised')).toBe(false);
   });
 
+  it('copy-on-write: each side sees its own value, the frame count is right, and no signal', () => {
+    const spec = findScenario('copy-on-write')!;
+    const r = createTimeline(spec);
+    if (!r.ok) throw new Error(r.error);
+    const tl = r.timeline;
+    let shared = -1;
+    while (forward(tl) !== null) {
+      const ev = tl.log[tl.m.step - 1]!;
+      if (ev.some((e) => e.type === 'syscall.exit' && e.name === 'fork')) {
+        // Right after fork: one frame, two mappers, reference count 2.
+        const frames = [...tl.m.mem.used.entries()].filter(([, i]) => i.kind === 'anon');
+        expect(frames).toHaveLength(1);
+        shared = frames[0]![0];
+        expect(frames[0]![1]).toMatchObject({ refcount: 2, mappers: [1, 2] });
+      }
+    }
+    const ev = tl.log.flat();
+    const values = (core: number, kind: string) =>
+      ev.flatMap((e) => (e.type === 'access.done' && e.core === core && e.kind === kind ? [e.value] : []));
+    expect(values(1, 'read')).toEqual([1, 2]);
+    expect(values(0, 'read')).toEqual([3]);
+    expect(ev.flatMap((e) => (e.type === 'fault.resolved' ? [e.how] : []))).toEqual([
+      'cow-copy',
+      'cow-reuse',
+    ]);
+    expect(ev.some((e) => e.type === 'signal' || e.type === 'invariant.violated')).toBe(false);
+    // fork's flush_tlb_mm interrupts the parent's other core, and only it.
+    expect(ev.flatMap((e) => (e.type === 'ipi.sent' ? [e.to] : []))).toEqual([2]);
+    expect(tl.m.mem.used.get(shared)).toMatchObject({ refcount: 1, mappers: [1] });
+  });
+
   it('munmap-shootdown (the correct kernel) never trips the monitor', () => {
     expect(
       runLog('munmap-shootdown')

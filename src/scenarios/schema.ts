@@ -19,6 +19,14 @@ const op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('wait'), flag }),
   z.object({ op: z.literal('sleep'), flag }),
   z.object({ op: z.literal('compute'), cycles: z.number().int().min(1).max(1_000_000) }),
+  z.object({
+    op: z.literal('fork'),
+    child: z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 16),
+  }),
   z.object({ op: z.literal('exit') }),
 ]);
 
@@ -54,6 +62,12 @@ export const scenarioSchema = z.object({
           .min(1)
           .max(1 << 16),
         name: z.string().min(1).max(40),
+        forkOf: z
+          .number()
+          .int()
+          .min(1)
+          .max(1 << 16)
+          .optional(),
         vmas: z
           .array(
             z.object({

@@ -4,6 +4,7 @@
 import type { EventBody, SimEvent } from '../events';
 import { stepAccess } from '../kernel/access';
 import { stepFault } from '../kernel/fault';
+import { stepFork } from '../kernel/fork';
 import { stepMprotect } from '../kernel/mprotect';
 import { stepMunmap } from '../kernel/munmap';
 import { startNextOp } from '../kernel/program';
@@ -91,6 +92,8 @@ function runFrame(ctx: Ctx, f: Frame): void {
       return stepMunmap(ctx, f);
     case 'mprotect':
       return stepMprotect(ctx, f);
+    case 'fork':
+      return stepFork(ctx, f);
     case 'shootdown':
       return stepShootdown(ctx, f);
     case 'ipi':

@@ -49,6 +49,8 @@ function buildOp(o: OpSpec): Op | string {
       return { op: o.op, flag: o.flag };
     case 'compute':
       return { op: 'compute', cycles: o.cycles };
+    case 'fork':
+      return { op: 'fork', child: o.child };
     case 'exit':
       return { op: 'exit' };
   }
@@ -108,6 +110,20 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
     monitor: true,
   };
   for (const [i, ps] of spec.processes.entries()) {
+    if (ps.forkOf !== undefined) {
+      // Created by fork at run time: no address space yet, and not alive.
+      m.procs.push({
+        pid: ps.pid,
+        name: ps.name,
+        rootPfn: -1,
+        vmas: [],
+        tlbGen: 1,
+        cpumask: cores.map(() => false),
+        pcid: i + 1,
+        alive: false,
+      });
+      continue;
+    }
     const root = allocFrame(mem, 'pagetable', ps.pid);
     if (root === null) return { ok: false, error: `processes[${i}]: out of physical memory` };
     const proc: Proc = {
@@ -164,7 +180,8 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       sleepFlag: '',
     };
     m.threads.push(t);
-    core.runq.push(t.tid);
+    if (spec.processes.some((p) => p.pid === ts.pid && p.forkOf !== undefined)) t.state = 'unborn';
+    else core.runq.push(t.tid);
   }
   return { ok: true, machine: m };
 }

@@ -1,14 +1,15 @@
 // The page-fault handler, in Linux's order (arch/x86/mm/fault.c do_user_addr_fault, then
 // mm/memory.c handle_pte_fault): find the VMA (none: SIGSEGV/SEGV_MAPERR), check the access
 // against it (SEGV_ACCERR), then demand-zero: a read maps the shared zero page read-only, a
-// write gets a fresh zeroed frame. A fault whose PTE already allows the access is spurious.
-import { encodeEntry, entryPfn, PTE_P, PTE_RW } from '../arch/x86_64/pte';
+// write gets a fresh zeroed frame; a write to a write-protected page of a writable VMA is
+// copy-on-write. A fault whose PTE already allows the access is spurious.
+import { encodeEntry, entryPfn, PTE_A, PTE_D, PTE_HI_NX, PTE_P, PTE_RW } from '../arch/x86_64/pte';
 import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
-import { allocFrame } from '../mem/physmem';
+import { allocFrame, frameWords, unmapFrame } from '../mem/physmem';
 import { vaHex } from './emit';
-import { ensurePte, setPte } from './pagetable';
+import { ensurePte, type PteSlot, setPte } from './pagetable';
 import { killProcess } from './thread';
 import { findVma } from './vma';
 
@@ -49,10 +50,8 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
     return;
   }
   if (present && entryPfn(slot.lo, slot.hi) !== m.zeroPfn) {
-    // A write to a read-only private page would be copy-on-write; the foundation model has no fork.
-    f.phase = 'signal';
-    f.code = 'SEGV_ACCERR';
-    return stepFault(ctx, f);
+    // A write to a write-protected page of a writable VMA: copy-on-write (do_wp_page).
+    return copyOnWrite(ctx, f, slot);
   }
   if (f.kind === 'read') {
     // do_anonymous_page: "Use the zero-page for reads": read-only, no allocation.
@@ -95,4 +94,58 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
   }
   ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'demand-zero' });
   core.stack.pop();
+}
+
+/**
+ * do_wp_page (mm/memory.c): if this process holds the only reference, make the page writable in
+ * place (wp_page_reuse); otherwise copy it to a new frame, map the copy writable and drop one
+ * reference to the old frame (wp_page_copy). A new frame means a new PFN, so other TLBs of this
+ * mm must be flushed before anyone relies on the copy.
+ */
+function copyOnWrite(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>, slot: PteSlot): void {
+  const { m, core } = ctx;
+  const proc = procOf(m, threadOf(m, core.tid).pid);
+  const va = vaHex(f.vpn, f.off);
+  const old = entryPfn(slot.lo, slot.hi);
+  const info = m.mem.used.get(old);
+  if (info && info.refcount === 1) {
+    setPte(m, proc, f.vpn, slot, (slot.lo | PTE_RW | PTE_D | PTE_A) >>> 0, slot.hi, ctx.emit);
+    ctx.cost += m.cost.pteWrite;
+    ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'cow-reuse' });
+    core.stack.pop();
+    return;
+  }
+  const pfn = allocFrame(m.mem, 'anon', proc.pid);
+  if (pfn === null) {
+    killProcess(ctx, proc.pid, 'out of memory');
+    return;
+  }
+  ctx.emit({ type: 'frame.alloc', pfn, pid: proc.pid, use: 'anon' });
+  const src = m.mem.frames[old];
+  if (src) frameWords(m.mem, pfn).set(src);
+  unmapFrame(m.mem, old, proc.pid);
+  ctx.cost += m.cost.zeroFrame + m.cost.pteWrite;
+  const [lo, hi] = encodeEntry({
+    pfn,
+    rw: true,
+    us: true,
+    a: true,
+    d: true,
+    nx: (slot.hi & PTE_HI_NX) !== 0,
+  });
+  setPte(m, proc, f.vpn, slot, lo, hi, ctx.emit);
+  m.pending.push({ pid: proc.pid, vpn: f.vpn });
+  ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'cow-copy' });
+  core.stack.pop();
+  core.stack.push({
+    fn: 'shootdown',
+    phase: 'begin',
+    id: -1,
+    pid: proc.pid,
+    vpns: [f.vpn],
+    full: false,
+    gen: 0,
+    toFree: [],
+    freedTables: false,
+  });
 }

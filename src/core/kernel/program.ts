@@ -4,6 +4,7 @@ import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import { stepAccess } from './access';
 import { vaHex } from './emit';
+import { stepFork } from './fork';
 import { stepMprotect } from './mprotect';
 import { stepMunmap } from './munmap';
 import { exitThread } from './thread';
@@ -58,6 +59,12 @@ export function startNextOp(ctx: Ctx): void {
       };
       core.stack.push(f);
       stepMprotect(ctx, f);
+      return;
+    }
+    case 'fork': {
+      const f = { fn: 'fork' as const, phase: 'enter' as const, child: op.child, todo: [], downgraded: [] };
+      core.stack.push(f);
+      stepFork(ctx, f);
       return;
     }
     case 'mmap': {

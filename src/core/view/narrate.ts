@@ -43,7 +43,7 @@ export function narrate(e: SimEvent): string {
       return {
         'demand-zero': `The handler found the VMA, allocated a zeroed frame and mapped it; the access is retried.`,
         'zero-page': `A first read maps the shared zero page read-only; no frame is allocated.`,
-        'cow-copy': `A write to the zero page gets a private zeroed frame; the access is retried.`,
+        'cow-copy': `Copy-on-write: the frame is shared (after fork, or the zero page), so this process gets its own copy, mapped writable; the access is retried.`,
         'cow-reuse': `Copy-on-write: the page is only ours, so it is made writable again.`,
         'swap-in': `The page is read back from swap into a new frame.`,
         spurious: `The PTE already allows the access: a spurious fault from a stale, less-permissive TLB entry, which the #PF itself removed (SDM 4.10.4.1). Retry.`,
@@ -80,7 +80,7 @@ export function narrate(e: SimEvent): string {
       }
       const tables = e.freedTables ? ' and freed page tables (so lazy cores are included)' : '';
       return e.targets.length
-        ? `Shootdown: ${e.pages} page(s)${tables}${e.full ? ' (full flush: above the 33-page ceiling)' : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`
+        ? `Shootdown: ${e.pages} page(s)${tables}${e.full ? (e.pages > 33 ? ' (full flush: above the 33-page ceiling)' : ' (a full flush of the mm, flush_tlb_mm)') : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`
         : skipped
           ? `No IPI: skipped ${skipped}. ${e.skipped.some((s) => s.why.includes('lazy')) ? 'A lazy core catches up when it switches back to the mm. ' : 'A core on another mm checks tlb_gen when it switches back. '}Only the local TLB is flushed.`
           : `No other core can cache this mm's entries: a local flush is enough.`;

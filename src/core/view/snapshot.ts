@@ -151,6 +151,8 @@ function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'>
         return { state: 'kernel', activity: 'munmap' };
       case 'mprotect':
         return { state: 'kernel', activity: 'mprotect' };
+      case 'fork':
+        return { state: 'kernel', activity: 'fork' };
       case 'fault':
         return { state: 'kernel', activity: 'page fault handler' };
       case 'switch':

@@ -26,7 +26,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
     case 'begin': {
       // inc_mm_tlb_gen is a full barrier: the mm_cpumask read below is ordered after the PTE writes.
       f.gen = ++proc.tlbGen;
-      f.full = f.vpns.length > FLUSH_CEILING_PAGES;
+      f.full = f.full || f.vpns.length > FLUSH_CEILING_PAGES;
       ctx.emit({ type: 'tlb.gen', pid: proc.pid, gen: f.gen, core: core.id });
       const { targets, skipped } = chooseTargets(m, core, proc, f.freedTables);
       const sd: Shootdown = {
@@ -152,7 +152,9 @@ function flushToGeneration(ctx: Ctx, proc: Proc, sd: Shootdown): void {
     invlpgEach(ctx, proc, sd.vpns, 'INVLPG');
   } else {
     const why = sd.full
-      ? `more than ${FLUSH_CEILING_PAGES} pages`
+      ? sd.vpns.length > FLUSH_CEILING_PAGES
+        ? `more than ${FLUSH_CEILING_PAGES} pages`
+        : 'flush_tlb_mm asks for the whole mm'
       : `tlb_gen ${local} is more than one behind`;
     flushPcid(ctx, proc, `full flush (CR3 reload): ${why}`);
   }
