@@ -183,6 +183,12 @@ export interface Core {
 export interface PendingInval {
   pid: number;
   vpn: number;
+  /** The frame the old translation led to, and that frame's allocation number then: a TLB entry
+   * still leading there is legitimately waiting for its flush unless the frame was freed since. */
+  pfn: number;
+  seq: number;
+  /** The shootdown that covers it (-1 until one begins): only its end settles the entry. */
+  by: number;
 }
 
 export interface Stats {

@@ -1,33 +1,55 @@
 // The invariant monitor: after every step, every TLB that a core can use right now (its loaded,
 // non-lazy mm) must agree with the page tables, unless a flush covering that page is still in
-// progress; and no usable TLB entry may lead to a frame that is free or owned by someone else.
-// Correct protocols never trip it; broken ones do, and the explanation is the lesson.
+// progress; and no usable TLB entry may lead to a frame that is free or has been handed to
+// someone else. Correct protocols never trip it; broken ones do, and the explanation is the lesson.
 import { newWalkOut, walkPageTable } from '../arch/x86_64/walk';
 import type { EventBody } from '../events';
 import { vaHex } from '../kernel/emit';
-import type { Machine } from '../machine';
+import type { Machine, Proc } from '../machine';
 import { TLBF_RW, tlbEntries } from '../tlb/tlb';
 
 const out = newWalkOut();
 
 /**
  * How a TLB entry stands against memory: `ok`; `pending` (it no longer matches the page table,
- * but a flush of that page is under way); `stale` (no longer matches, and nothing will flush
- * it); `freed` (its frame is free, or another process's). `pcidPid` is the process the entry's
- * PCID belongs to.
+ * but a flush of that page is under way and its frame has not been reused); `stale` (no longer
+ * matches, and nothing will flush it); `freed` (its frame is free, or reused by someone else).
  */
 export type EntryStatus = 'ok' | 'pending' | 'stale' | 'freed';
 
-export function entryStatus(m: Machine, pid: number, vpn: number, pfn: number, flags: number): EntryStatus {
-  const proc = m.procs.find((p) => p.pid === pid);
-  if (!proc) return 'ok';
+interface Verdict {
+  status: EntryStatus;
+  /** For `freed`: who has the frame now. For `stale`: what the page table says. */
+  detail: string;
+}
+
+function judge(m: Machine, proc: Proc, vpn: number, pfn: number, flags: number): Verdict {
   const info = m.mem.used.get(pfn);
-  if (!info || (info.kind === 'anon' && info.refcount > 0 && !info.mappers.includes(proc.pid)))
-    return 'freed';
+  const pend = m.pending.find((p) => p.pid === proc.pid && p.vpn === vpn);
+  if (!info) return { status: 'freed', detail: 'is free' };
+  // A frame with references left but none from this process is someone else's, unless it is the
+  // very allocation this process just unmapped and its flush is still in flight. (With no
+  // references left it is waiting in an mmu_gather to be freed: judged as stale below.)
+  if (info.kind === 'anon' && info.refcount > 0 && !info.mappers.includes(proc.pid)) {
+    if (!(pend && pend.pfn === pfn && pend.seq === info.seq)) {
+      const who = info.mappers.length ? `process ${info.mappers.join(', ')}` : 'no process';
+      return { status: 'freed', detail: `now belongs to ${who}` };
+    }
+  }
   const ok = walkPageTable(m.mem, proc.rootPfn, vpn, 'read', true, m.ctl, out, null, false);
   const stale = !ok || out.basePfn !== pfn || ((flags & TLBF_RW) !== 0 && !out.rw);
-  if (!stale) return 'ok';
-  return m.pending.some((p) => p.pid === proc.pid && p.vpn === vpn) ? 'pending' : 'stale';
+  if (!stale) return { status: 'ok', detail: '' };
+  return {
+    status: pend ? 'pending' : 'stale',
+    detail: ok
+      ? `now says frame ${out.basePfn}${out.basePfn === pfn ? ' read-only' : ''}`
+      : 'no longer maps it',
+  };
+}
+
+export function entryStatus(m: Machine, pid: number, vpn: number, pfn: number, flags: number): EntryStatus {
+  const proc = m.procs.find((p) => p.pid === pid);
+  return proc && proc.rootPfn >= 0 ? judge(m, proc, vpn, pfn, flags).status : 'ok';
 }
 
 export function checkInvariants(m: Machine, emit: (e: EventBody) => void): void {
@@ -38,44 +60,33 @@ export function checkInvariants(m: Machine, emit: (e: EventBody) => void): void 
     if (!proc) continue;
     for (const e of tlbEntries(core.tlb)) {
       if (e.pcid !== proc.pcid) continue;
+      const v = judge(m, proc, e.vpn, e.pfn, e.flags);
+      if (v.status === 'ok' || v.status === 'pending') continue;
       const va = vaHex(e.vpn, 0);
-      const info = m.mem.used.get(e.pfn);
-      if (!info || (info.kind === 'anon' && info.refcount > 0 && !info.mappers.includes(proc.pid))) {
-        // Keyed by the owner too, so the frame changing hands is reported again.
-        const key = `freed:${core.id}:${e.vpn}:${e.pfn}:${info ? info.mappers.join(',') : 'free'}`;
-        now.push(key);
-        if (!m.standing.includes(key)) {
-          m.stats.violations++;
-          const owner = info ? `now belongs to process ${info.mappers.join(', ') || info.pid}` : 'is free';
-          emit({
-            type: 'invariant.violated',
-            rule: 'freed-frame',
-            core: core.id,
-            va,
-            pfn: e.pfn,
-            explanation: `Core ${core.id}'s TLB still maps ${va} to frame ${e.pfn}, which ${owner}: an access through it reaches memory this process no longer owns.`,
-          });
-        }
-        continue;
-      }
-      const pending = m.pending.some((p) => p.pid === proc.pid && p.vpn === e.vpn);
-      if (pending) continue;
-      const ok = walkPageTable(m.mem, proc.rootPfn, e.vpn, 'read', true, m.ctl, out, null, false);
-      const stale = !ok || out.basePfn !== e.pfn || ((e.flags & TLBF_RW) !== 0 && !out.rw);
-      if (!stale) continue;
-      const key = `stale:${core.id}:${e.vpn}`;
+      // Keyed by the detail too, so the frame changing hands is reported again.
+      const key = `${v.status}:${core.id}:${e.vpn}:${e.pfn}:${v.detail}`;
       now.push(key);
-      if (!m.standing.includes(key)) {
-        m.stats.violations++;
-        emit({
-          type: 'invariant.violated',
-          rule: 'stale-tlb',
-          core: core.id,
-          va,
-          pfn: e.pfn,
-          explanation: `Core ${core.id}'s TLB maps ${va} to frame ${e.pfn} but the page table ${ok ? `now says frame ${out.basePfn}` : 'no longer maps it'}, and no flush of that page is in progress.`,
-        });
-      }
+      if (m.standing.includes(key)) continue;
+      m.stats.violations++;
+      emit(
+        v.status === 'freed'
+          ? {
+              type: 'invariant.violated',
+              rule: 'freed-frame',
+              core: core.id,
+              va,
+              pfn: e.pfn,
+              explanation: `Core ${core.id}'s TLB still maps ${va} to frame ${e.pfn}, which ${v.detail}: an access through it reaches memory this process no longer owns.`,
+            }
+          : {
+              type: 'invariant.violated',
+              rule: 'stale-tlb',
+              core: core.id,
+              va,
+              pfn: e.pfn,
+              explanation: `Core ${core.id}'s TLB maps ${va} to frame ${e.pfn} but the page table ${v.detail}, and no flush of that page is in progress.`,
+            },
+      );
     }
   }
   m.standing = now;

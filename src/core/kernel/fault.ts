@@ -9,7 +9,7 @@ import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
 import { allocFrame, frameWords, unmapFrame } from '../mem/physmem';
 import { vaHex } from './emit';
-import { ensurePte, type PteSlot, setPte } from './pagetable';
+import { ensurePte, markPending, type PteSlot, setPte } from './pagetable';
 import { killProcess } from './thread';
 import { findVma } from './vma';
 
@@ -76,7 +76,7 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
   if (wasZeroPage) {
     // Replacing the zero page changes the PFN, so cached copies must go. Other cores may
     // cache it too: the model flushes them with a shootdown like munmap's.
-    m.pending.push({ pid: proc.pid, vpn: f.vpn });
+    markPending(m, proc.pid, f.vpn, m.zeroPfn);
     core.stack.pop();
     core.stack.push({
       fn: 'shootdown',
@@ -134,7 +134,7 @@ function copyOnWrite(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>, slot: PteSlot
     nx: (slot.hi & PTE_HI_NX) !== 0,
   });
   setPte(m, proc, f.vpn, slot, lo, hi, ctx.emit);
-  m.pending.push({ pid: proc.pid, vpn: f.vpn });
+  markPending(m, proc.pid, f.vpn, old);
   ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'cow-copy' });
   core.stack.pop();
   core.stack.push({

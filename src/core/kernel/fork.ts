@@ -10,7 +10,7 @@ import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
 import { allocFrame } from '../mem/physmem';
 import { vaHex } from './emit';
-import { ensurePte, findPte, setPte } from './pagetable';
+import { ensurePte, findPte, markPending, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { findVma, protString } from './vma';
 
@@ -65,7 +65,7 @@ export function stepFork(ctx: Ctx, f: ForkFrame): void {
           lo = (lo & ~PTE_RW) >>> 0;
           setPte(m, parent, vpn, src, lo, src.hi, ctx.emit);
           f.downgraded.push(vpn);
-          m.pending.push({ pid: parent.pid, vpn });
+          markPending(m, parent.pid, vpn, entryPfn(src.lo, src.hi));
         }
         setPte(m, child, vpn, dst, (lo & ~PTE_A) >>> 0, src.hi, ctx.emit);
         const info = m.mem.used.get(entryPfn(src.lo, src.hi));

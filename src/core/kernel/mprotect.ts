@@ -7,7 +7,7 @@ import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
 import { vaHex } from './emit';
-import { findPte, setPte } from './pagetable';
+import { findPte, markPending, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { protString } from './vma';
 
@@ -87,7 +87,7 @@ export function stepMprotect(ctx: Ctx, f: MprotectFrame): void {
         const needs = m.spec.machine.protocol === 'lazy-upgrade' ? reduced : changed;
         if (needs) {
           f.flush.push(vpn);
-          m.pending.push({ pid: proc.pid, vpn });
+          markPending(m, proc.pid, vpn, pfn);
         }
         if (f.i < f.pages) return;
         break;

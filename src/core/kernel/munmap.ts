@@ -9,7 +9,7 @@ import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
 import { vaHex } from './emit';
 import { unmapFrame } from '../mem/physmem';
-import { findPdSlot, findPte, setPte } from './pagetable';
+import { findPdSlot, findPte, markPending, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { removeRange } from './vma';
 
@@ -50,9 +50,9 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
         if (!slot || (slot.lo & PTE_P) === 0) continue;
         setPte(m, proc, vpn, slot, 0, 0, ctx.emit);
         ctx.cost += m.cost.pteWrite;
-        m.pending.push({ pid: proc.pid, vpn });
-        f.cleared.push(vpn);
         const pfn = entryPfn(slot.lo, slot.hi);
+        markPending(m, proc.pid, vpn, pfn);
+        f.cleared.push(vpn);
         if (unmapFrame(m.mem, pfn, proc.pid)) f.gathered.push(pfn);
         if (f.i < f.pages) return;
         break;

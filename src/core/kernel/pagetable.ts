@@ -4,7 +4,7 @@ import { entryPfn, levelIndex, PTE_A, PTE_D, PTE_P, PTE_RW, PTE_US } from '../ar
 import { readEntry, writeEntry } from '../arch/x86_64/walk';
 import { hexEntry } from '../hex';
 import type { Machine, Proc } from '../machine';
-import { allocFrame } from '../mem/physmem';
+import { allocFrame, frameSeq } from '../mem/physmem';
 import type { Emit } from './emit';
 import { vaHex } from './emit';
 
@@ -100,4 +100,9 @@ export function setPte(
     new: hexEntry(lo, hi),
     va: vaHex(vpn, 0),
   });
+}
+
+/** Records that (pid, vpn) used to lead to frame `pfn` and its flush is now due (see PendingInval). */
+export function markPending(m: Machine, pid: number, vpn: number, pfn: number): void {
+  m.pending.push({ pid, vpn, pfn, seq: frameSeq(m.mem, pfn), by: -1 });
 }

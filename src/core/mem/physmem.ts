@@ -14,6 +14,8 @@ export interface FrameInfo {
   refcount: number;
   /** Processes mapping it, one entry per mapping (copy-on-write shares a frame after fork). */
   mappers: number[];
+  /** Which allocation this is (increases with every allocFrame), to tell a reused frame apart. */
+  seq: number;
 }
 
 export interface PhysMem {
@@ -33,13 +35,15 @@ export interface PhysMem {
   freeList: number[];
   /** Frames above this have never been handed out. */
   nextFresh: number;
+  /** Allocations so far. */
+  allocs: number;
 }
 
 export function createPhysMem(frameCount: number, reservedLow = 1): PhysMem {
   const used = new Map<number, FrameInfo>();
   for (let pfn = 0; pfn < reservedLow; pfn++)
-    used.set(pfn, { kind: 'reserved', pid: -1, refcount: 1, mappers: [] });
-  return { frameCount, frames: new Array(frameCount), used, freeList: [], nextFresh: reservedLow };
+    used.set(pfn, { kind: 'reserved', pid: -1, refcount: 1, mappers: [], seq: 0 });
+  return { frameCount, frames: new Array(frameCount), used, freeList: [], nextFresh: reservedLow, allocs: 0 };
 }
 
 /** Hands out a frame, zeroed. Returns null when memory is exhausted (a value, not an exception). */
@@ -50,7 +54,7 @@ export function allocFrame(mem: PhysMem, kind: FrameKind, pid: number): number |
     pfn = mem.nextFresh++;
   }
   mem.frames[pfn] = undefined; // reads as zero until written
-  mem.used.set(pfn, { kind, pid, refcount: 1, mappers: kind === 'anon' ? [pid] : [] });
+  mem.used.set(pfn, { kind, pid, refcount: 1, mappers: kind === 'anon' ? [pid] : [], seq: ++mem.allocs });
   return pfn;
 }
 
@@ -91,4 +95,9 @@ export function unmapFrame(mem: PhysMem, pfn: number, pid: number): boolean {
   if (i >= 0) info.mappers.splice(i, 1);
   info.refcount--;
   return info.refcount === 0;
+}
+
+/** The allocation number of a frame now, or -1 if it is free. */
+export function frameSeq(mem: PhysMem, pfn: number): number {
+  return mem.used.get(pfn)?.seq ?? -1;
 }

@@ -45,6 +45,8 @@ const opArb: fc.Arbitrary<OpSpec> = fc.oneof(
     arbitrary: fc.integer({ min: 1, max: 4000 }).map((c) => ({ op: 'compute', cycles: c }) as OpSpec),
   },
   { weight: 1, arbitrary: fc.constantFrom('a', 'b').map((f) => ({ op: 'sleep', flag: f }) as OpSpec) },
+  // fork the child process (pid 3); a second fork fails with EAGAIN.
+  { weight: 1, arbitrary: fc.constant({ op: 'fork', child: 3 } as OpSpec) },
   { weight: 1, arbitrary: fc.constantFrom('a', 'b').map((f) => ({ op: 'signal', flag: f }) as OpSpec) },
 );
 
@@ -64,6 +66,11 @@ const programsArb = fc
   )
   .map(([mine, others]) => [...mine, ...others]);
 
+/** The same, plus a program for the forked child's thread (queued on core 2). */
+const withChildArb = fc
+  .tuple(programsArb, fc.array(opArb, { maxLength: 10 }))
+  .map(([programs, child]) => [...programs, child]);
+
 function scenario(programs: OpSpec[][], seed: number): ScenarioSpec {
   return {
     id: 'prop',
@@ -74,11 +81,12 @@ function scenario(programs: OpSpec[][], seed: number): ScenarioSpec {
     processes: [
       { pid: 1, name: 'p', vmas: [{ start: va(0), pages: PAGES, prot: 'rw', populate: true }] },
       { pid: 2, name: 'q', vmas: [{ start: '0x400000', pages: 2, prot: 'rw', populate: true }] },
+      { pid: 3, name: 'child', vmas: [], forkOf: 1 },
     ],
     threads: programs.map((program, i) => ({
       tid: i,
-      pid: i >= 3 ? 2 : 1,
-      core: i >= 4 ? i - 3 : i,
+      pid: i === 6 ? 3 : i >= 3 ? 2 : 1,
+      core: i === 6 ? 2 : i >= 4 ? i - 3 : i,
       program,
     })),
     keyMoments: [],
@@ -123,7 +131,7 @@ const PINNED: [OpSpec[][], number][] = [
 describe('Linux x86 shootdown (property)', () => {
   it('leaves no usable stale translation after a shootdown and never reaches a freed frame', () => {
     fc.assert(
-      fc.property(programsArb, fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
+      fc.property(withChildArb, fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
         // Core 3 runs the other process, touching its own pages.
         const r = createMachine(scenario(programs, seed));
         if (!r.ok) throw new Error(r.error);
@@ -183,7 +191,7 @@ describe('Linux x86 shootdown (property)', () => {
     '%s never trips the monitor either',
     (protocol) => {
       fc.assert(
-        fc.property(programsArb, fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
+        fc.property(withChildArb, fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
           const spec = scenario(programs, seed);
           spec.machine.protocol = protocol;
           const r = createMachine(spec);
@@ -203,7 +211,7 @@ describe('Linux x86 shootdown (property)', () => {
     'the monitor catches %s on some random program',
     (protocol) => {
       const result = fc.check(
-        fc.property(programsArb, fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
+        fc.property(withChildArb, fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
           const spec = scenario(programs, seed);
           spec.machine.protocol = protocol;
           const r = createMachine(spec);

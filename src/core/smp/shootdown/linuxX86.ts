@@ -46,6 +46,8 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       };
       m.shootdowns.push(sd);
       f.id = sd.id;
+      // This shootdown covers the PTE changes made so far for its pages; later ones wait for theirs.
+      for (const p of m.pending) if (p.by < 0 && p.pid === sd.pid && sd.vpns.includes(p.vpn)) p.by = sd.id;
       ctx.emit({
         type: 'shootdown.begin',
         core: core.id,
@@ -63,7 +65,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       if (protocol === 'broken-no-shootdown') {
         // The broken kernel believes no other TLB can hold the page: nothing is in flight, so the
         // monitor now judges every remote entry against the page table.
-        m.pending = m.pending.filter((p) => !(p.pid === sd.pid && sd.vpns.includes(p.vpn)));
+        m.pending = m.pending.filter((p) => p.by !== sd.id);
       }
       for (const to of targets) {
         ctx.cost += m.cost.ipiSend;
@@ -115,7 +117,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       const waited = Math.max(0, sd.lastAckTick - sd.waitStart);
       m.stats.waitCycles[core.id] = (m.stats.waitCycles[core.id] ?? 0) + waited;
       sd.open = false;
-      m.pending = m.pending.filter((p) => !(p.pid === sd.pid && sd.vpns.includes(p.vpn)));
+      m.pending = m.pending.filter((p) => p.by !== sd.id);
       ctx.emit({ type: 'shootdown.end', core: core.id, waited, total: ctx.t - sd.startTick });
       ctx.cost += m.cost.small;
       if (f.toFree.length > 0) f.phase = 'free';
