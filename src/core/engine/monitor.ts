@@ -27,13 +27,12 @@ function judge(m: Machine, proc: Proc, vpn: number, pfn: number, flags: number):
   const info = m.mem.used.get(pfn);
   const pend = m.pending.find((p) => p.pid === proc.pid && p.vpn === vpn);
   if (!info) return { status: 'freed', detail: 'is free' };
-  // A frame with references left but none from this process is someone else's, unless it is the
-  // very allocation this process just unmapped and its flush is still in flight. (With no
-  // references left it is waiting in an mmu_gather to be freed: judged as stale below.)
-  if (info.kind === 'anon' && info.refcount > 0 && !info.mappers.includes(proc.pid)) {
+  // A frame other processes map, and this one no longer does, is someone else's, unless it is
+  // the very allocation this process just unmapped and its flush is still in flight. (Mapped by
+  // no one, it is only held by an mmu_gather until a flush ends: judged as stale below.)
+  if (info.kind === 'anon' && info.mappers.length > 0 && !info.mappers.includes(proc.pid)) {
     if (!(pend && pend.pfn === pfn && pend.seq === info.seq)) {
-      const who = info.mappers.length ? `process ${info.mappers.join(', ')}` : 'no process';
-      return { status: 'freed', detail: `now belongs to ${who}` };
+      return { status: 'freed', detail: `now belongs to process ${info.mappers.join(', ')}` };
     }
   }
   const ok = walkPageTable(m.mem, proc.rootPfn, vpn, 'read', true, m.ctl, out, null, false);

@@ -84,7 +84,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
     tick: 0,
     prng: seedPrng(seed),
     mem,
-    ctl: DEFAULT_CONTROL,
+    ctl: { ...DEFAULT_CONTROL },
     cost: DEFAULT_COSTS,
     cores,
     procs: [],

@@ -123,7 +123,10 @@ function copyOnWrite(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>, slot: PteSlot
   ctx.emit({ type: 'frame.alloc', pfn, pid: proc.pid, use: 'anon' });
   const src = m.mem.frames[old];
   if (src) frameWords(m.mem, pfn).set(src);
-  unmapFrame(m.mem, old, proc.pid);
+  // The old frame loses this mapping now but keeps our reference until the flush below is
+  // done (wp_page_copy: ptep_clear_flush before the old page is released), so no one can free
+  // and reuse it while another core may still cache the old translation.
+  const putOld = unmapFrame(m.mem, old, proc.pid);
   ctx.cost += m.cost.zeroFrame + m.cost.pteWrite;
   const [lo, hi] = encodeEntry({
     pfn,
@@ -145,7 +148,7 @@ function copyOnWrite(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>, slot: PteSlot
     vpns: [f.vpn],
     full: false,
     gen: 0,
-    toFree: [],
+    toFree: putOld ? [old] : [],
     freedTables: false,
   });
 }

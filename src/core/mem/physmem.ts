@@ -88,13 +88,30 @@ export function writeWord(mem: PhysMem, pfn: number, wordIndex: number, value: n
 }
 
 /** Drops one mapping of `pid`; returns true when it was the last reference (free it after the flush). */
+/**
+ * Removes one process's mapping of an anonymous frame (page_remove_rmap: the map count drops at
+ * once). Returns true when the caller now holds a reference it must put *after* the TLB flush
+ * (the mmu_gather rule, mm/mmu_gather.c: "unhook page, TLB invalidate page, free page").
+ */
 export function unmapFrame(mem: PhysMem, pfn: number, pid: number): boolean {
   const info = mem.used.get(pfn);
   if (info?.kind !== 'anon') return false;
   const i = info.mappers.indexOf(pid);
   if (i >= 0) info.mappers.splice(i, 1);
+  return true;
+}
+
+/**
+ * Drops one reference (put_page); the frame goes back to the allocator when none is left.
+ * Returns true when it was freed.
+ */
+export function putFrame(mem: PhysMem, pfn: number): boolean {
+  const info = mem.used.get(pfn);
+  if (!info) return false;
   info.refcount--;
-  return info.refcount === 0;
+  if (info.refcount > 0) return false;
+  freeFrame(mem, pfn);
+  return true;
 }
 
 /** The allocation number of a frame now, or -1 if it is free. */

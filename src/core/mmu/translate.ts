@@ -1,6 +1,7 @@
 // The MMU of one core: TLB lookup, then on a miss the page walk and a fill. This is the path
 // every simulated access takes, and the one the benchmark measures.
-import { PF_PROT, PF_USER, PF_WRITE, type WalkLevel, type WalkOut, walkPageTable } from '../arch/x86_64/walk';
+import { accessDenied, PF_PROT, pfErrorCode } from '../arch/x86_64/rights';
+import { type WalkLevel, type WalkOut, walkPageTable } from '../arch/x86_64/walk';
 import { flagString, LEVEL_SPAN } from '../arch/x86_64/pte';
 import { hexEntry } from '../hex';
 import type { Emit } from '../kernel/emit';
@@ -25,11 +26,7 @@ export function translate(
   const slot = tlb.sets === 0 ? -1 : tlbLookup(tlb, vpn, core.pcid);
   if (slot >= 0) {
     const f = tlb.flags[slot] as number;
-    const denied =
-      (user && (f & TLBF_US) === 0) ||
-      (kind === 'write' && (f & TLBF_RW) === 0 && (user || m.ctl.wp)) ||
-      (kind === 'fetch' && (f & TLBF_NX) !== 0);
-    if (denied) {
+    if (accessDenied((f & TLBF_US) !== 0, (f & TLBF_RW) !== 0, (f & TLBF_NX) !== 0, kind, user, m.ctl)) {
       // The rights come from the cached entry, even if the PTE has since allowed more: a
       // spurious fault (SDM 4.10.4.3). A #PF also removes the TLB entries for its page (SDM 4.10.4.1).
       tlbInvalidatePage(tlb, vpn, core.pcid);
@@ -43,7 +40,7 @@ export function translate(
       });
       out.ok = false;
       out.fault = 'protection';
-      out.errorCode = PF_PROT | (kind === 'write' ? PF_WRITE : 0) | (user ? PF_USER : 0);
+      out.errorCode = pfErrorCode(PF_PROT, kind, user, m.ctl);
       return false;
     }
     if (kind !== 'write' || (f & TLBF_D) !== 0) {

@@ -99,8 +99,9 @@ describe('walkPageTable (4-level)', () => {
     expect(out.level).toBe(2);
     expect(out.errorCode).toBe(0b110); // W | U
     expect(trace).toHaveLength(3);
-    // A faulting walk sets no A bit.
-    expect(decodeFlags(...readEntry(mem, CR3, 254)).a).toBe(false);
+    // The entries the walk used on the way down get A; the one it faulted on is untouched.
+    expect(decodeFlags(...readEntry(mem, CR3, 254)).a).toBe(true);
+    expect(decodeFlags(...readEntry(mem, PDPT, 0)).a).toBe(true);
   });
 
   it('faults on a user write to a read-only page: error code P|W|U, and leaves A clear', () => {
@@ -145,9 +146,11 @@ describe('walkPageTable (4-level)', () => {
     const out = newWalkOut();
     expect(walkPageTable(mem, CR3, VPN, 'fetch', true, DEFAULT_CONTROL, out, null)).toBe(false);
     expect(out.errorCode).toBe(0b10101);
+    // With EFER.NXE clear, bit 63 is a reserved bit: the walk stops with RSVD (SDM 4.5).
     expect(walkPageTable(mem, CR3, VPN, 'fetch', true, { ...DEFAULT_CONTROL, nxe: false }, out, null)).toBe(
-      true,
+      false,
     );
+    expect(out.fault).toBe('reserved');
   });
 
   it('stops at a 2 MiB page (PS in the PD entry) and adds the 21-bit offset', () => {

@@ -1,41 +1,19 @@
-// The x86-64 page-table walker (4-level paging, Intel SDM Vol. 3A sections 4.5 to 4.8).
-// It reads real 64-bit entries from physical memory, combines rights across levels
-// (R/W and U/S by AND, XD by OR: SDM 4.6.1), checks the access, and only when the access is
-// allowed sets A on every entry used and D on the leaf for a write (SDM 4.8). Like Bochs, a walk
-// that faults leaves A and D untouched.
+// The x86-64 page-table walker (4- and 5-level paging, Intel SDM Vol. 3A sections 4.5 to 4.8).
+// It reads real 64-bit entries from physical memory, checks each for P and reserved bits, combines
+// rights across levels (R/W and U/S by AND, XD by OR: SDM 4.6.1) and checks the access.
+// Accessed and dirty (SDM 4.8): a non-leaf entry gets A as the walk uses it, even if the access
+// later faults; the leaf gets A (and D for a write) only when the access is allowed; the entry a
+// walk faults on is never changed. This is what QEMU does and what Intel documents for its
+// processors ("A and D bits are affected in the PDE, but not in the PTE" on a fault).
 import type { PhysMem } from '../../mem/physmem';
 import { frameWords } from '../../mem/physmem';
-import {
-  entryPfn,
-  LEVEL_SPAN,
-  levelIndex,
-  PTE_A,
-  PTE_D,
-  PTE_HI_NX,
-  PTE_P,
-  PTE_PS,
-  PTE_RW,
-  PTE_US,
-} from './pte';
+import { type AccessKind, reservedHighMask, type X86Control } from './control';
+import { entryPfn, LEVEL_SPAN, PTE_A, PTE_D, PTE_G, PTE_HI_NX, PTE_P, PTE_PS, PTE_RW, PTE_US } from './pte';
+import { accessDenied, PF_PROT, PF_RSVD, pfErrorCode } from './rights';
 
-export type AccessKind = 'read' | 'write' | 'fetch';
-
-/** #PF error-code bits (SDM 4.7; Linux arch/x86/include/asm/trap_pf.h). */
-export const PF_PROT = 1 << 0;
-export const PF_WRITE = 1 << 1;
-export const PF_USER = 1 << 2;
-export const PF_RSVD = 1 << 3;
-export const PF_INSTR = 1 << 4;
-
-export interface X86Control {
-  /** CR0.WP: supervisor writes to read-only pages fault. */
-  wp: boolean;
-  /** IA32_EFER.NXE: bit 63 of entries means execute-disable. */
-  nxe: boolean;
-  levels: 4;
-}
-
-export const DEFAULT_CONTROL: X86Control = { wp: true, nxe: true, levels: 4 };
+export type { AccessKind, X86Control } from './control';
+export { DEFAULT_CONTROL } from './control';
+export { PF_INSTR, PF_PROT, PF_RSVD, PF_USER, PF_WRITE } from './rights';
 
 /** One entry read by the walker: what the walk.level event reports and the UI animates. */
 export interface WalkLevel {
@@ -63,7 +41,7 @@ export interface WalkOut {
   dirty: boolean;
   fault: FaultKind | null;
   errorCode: number;
-  /** Level where a not-present fault was found, or the leaf level. */
+  /** Level where a not-present or reserved-bit fault was found, or the leaf level. */
   level: number;
 }
 
@@ -84,8 +62,14 @@ export function newWalkOut(): WalkOut {
   };
 }
 
+// Reserved address bits of large-page leaves: 20:13 in a 2 MiB PDE, 29:13 in a 1 GiB PDPTE
+// (bit 12 is their PAT bit), SDM tables 4-17 and 4-15.
+const RSVD_2M_LO = 0x001fe000;
+const RSVD_1G_LO = 0x3fffe000;
+
 /**
- * Walks the tables rooted at `rootPfn` for the 4 KiB page number `vpn`.
+ * Walks the tables rooted at `rootPfn` for the 4 KiB page number `vpn` (a canonical address's
+ * bits 56:12 or 47:12; the caller checks canonicality, which is a #GP, not a #PF).
  * `update` false is a side-effect-free peek (used by the invariant monitor and the panels).
  * Returns out.ok; a fault is a value in `out`, never an exception.
  */
@@ -101,32 +85,40 @@ export function walkPageTable(
   update = true,
 ): boolean {
   const frames = mem.frames;
+  const rsvdHi = reservedHighMask(ctl);
   let table = rootPfn;
-  // AND of the low words gives the combined R/W and U/S (and whether every A is already set);
-  // OR of the high words gives XD (SDM 4.6.1).
+  // AND of the low words gives the combined R/W and U/S; OR of the high words gives XD.
   let andLo = 0xffffffff;
   let orHi = 0;
-  let leafLo = 0;
-  let leafHi = 0;
+  let lo = 0;
+  let hi = 0;
+  let words: Uint32Array | undefined;
+  let at = 0;
   let level: number = ctl.levels;
   for (;;) {
     const idx = (vpn / (LEVEL_SPAN[level] as number)) & 511;
-    const words = frames[table];
-    const lo = words === undefined ? 0 : (words[idx * 2] as number);
-    const hi = words === undefined ? 0 : (words[idx * 2 + 1] as number);
+    words = frames[table];
+    at = idx * 2;
+    lo = words === undefined ? 0 : (words[at] as number);
+    hi = words === undefined ? 0 : (words[at + 1] as number);
     if (trace !== null) trace.push({ level, tablePfn: table, index: idx, lo, hi });
-    if ((lo & PTE_P) === 0) {
-      // Not present: the error code's P bit is 0 (SDM 4.7).
-      return fail(out, 'not-present', errCode(0, kind, user, ctl), level);
+    // Not present: the error code's P bit is 0 and nothing else of the entry matters (SDM 4.7).
+    if ((lo & PTE_P) === 0) return fail(out, 'not-present', pfErrorCode(0, kind, user, ctl), level);
+    const ps = (lo & PTE_PS) !== 0;
+    if (
+      (hi & rsvdHi) !== 0 ||
+      // PS is reserved in a PML4E and a PML5E (SDM table 4-14).
+      (ps && level >= 4) ||
+      (ps && level === 3 && (lo & RSVD_1G_LO) !== 0) ||
+      (ps && level === 2 && (lo & RSVD_2M_LO) !== 0)
+    ) {
+      return fail(out, 'reserved', pfErrorCode(PF_PROT | PF_RSVD, kind, user, ctl), level);
     }
     andLo &= lo;
     orHi |= hi;
     // PS=1 in a PDPTE (level 3) or PDE (level 2) maps a 1 GiB or 2 MiB page (SDM 4.5).
-    if (level === 1 || ((lo & PTE_PS) !== 0 && level <= 3)) {
-      leafLo = lo;
-      leafHi = hi;
-      break;
-    }
+    if (level === 1 || ps) break;
+    if (update && (lo & PTE_A) === 0) (words as Uint32Array)[at] = (lo | PTE_A) >>> 0;
     table = (hi & 0x000fffff) * 0x100000 + (lo >>> 12);
     level--;
   }
@@ -134,61 +126,32 @@ export function walkPageTable(
   const us = (andLo & PTE_US) !== 0;
   const nx = ctl.nxe && (orHi & PTE_HI_NX) !== 0;
   const write = kind === 'write';
-  // Rights check with the combined flags (SDM 4.6.1).
-  if ((user && !us) || (write && !rw && (user || ctl.wp)) || (kind === 'fetch' && nx)) {
-    return fail(out, 'protection', errCode(PF_PROT, kind, user, ctl), level);
+  if (accessDenied(us, rw, nx, kind, user, ctl)) {
+    return fail(out, 'protection', pfErrorCode(PF_PROT, kind, user, ctl), level);
   }
-  const pageShift = 12 + 9 * (level - 1);
-  const base = entryPfn(leafLo, leafHi);
-  let dirty = (leafLo & PTE_D) !== 0;
-  // A on every entry used, D on the leaf for a write (SDM 4.8); sticky, so usually nothing to do.
-  if (update && ((andLo & PTE_A) === 0 || (write && !dirty))) {
-    setAccessedDirty(mem, rootPfn, vpn, ctl.levels, level, write);
+  const span = LEVEL_SPAN[level] as number;
+  // A large page's frame field also holds its PAT bit (bit 12): the base is aligned to the page.
+  const raw = entryPfn(lo, hi);
+  const base = level === 1 ? raw : raw - (raw % span);
+  let dirty = (lo & PTE_D) !== 0;
+  if (update && ((lo & PTE_A) === 0 || (write && !dirty))) {
+    (words as Uint32Array)[at] = (lo | PTE_A | (write ? PTE_D : 0)) >>> 0;
     dirty = dirty || write;
   }
   out.ok = true;
   out.basePfn = base;
-  out.pfn = level === 1 ? base : base + (vpn % (LEVEL_SPAN[level] as number));
-  out.pageShift = pageShift;
+  out.pfn = level === 1 ? base : base + (vpn % span);
+  out.pageShift = 12 + 9 * (level - 1);
   out.rw = rw;
   out.us = us;
   out.nx = nx;
-  out.global = (leafLo & 0x100) !== 0;
+  // G only means something with CR4.PGE (SDM 4.10.2.4).
+  out.global = ctl.pge && (lo & PTE_G) !== 0;
   out.dirty = dirty;
   out.fault = null;
   out.errorCode = 0;
   out.level = level;
   return true;
-}
-
-/** The slow path of a walk: set A on each entry down to `leafLevel`, and D on the leaf for a write. */
-function setAccessedDirty(
-  mem: PhysMem,
-  rootPfn: number,
-  vpn: number,
-  top: number,
-  leafLevel: number,
-  write: boolean,
-) {
-  let table = rootPfn;
-  for (let level = top; level >= leafLevel; level--) {
-    const w = frameWords(mem, table);
-    const at = levelIndex(vpn, level) * 2;
-    let lo = w[at] as number;
-    lo |= PTE_A;
-    if (level === leafLevel && write) lo |= PTE_D;
-    w[at] = lo >>> 0;
-    table = entryPfn(lo, w[at + 1] as number);
-  }
-}
-
-function errCode(base: number, kind: AccessKind, user: boolean, ctl: X86Control): number {
-  let e = base;
-  if (kind === 'write') e |= PF_WRITE;
-  if (user) e |= PF_USER;
-  // I/D is reported for instruction fetches when NXE (or SMEP) is on (SDM 4.7).
-  if (kind === 'fetch' && ctl.nxe) e |= PF_INSTR;
-  return e;
 }
 
 function fail(out: WalkOut, fault: FaultKind, errorCode: number, level: number): boolean {

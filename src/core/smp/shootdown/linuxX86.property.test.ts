@@ -93,6 +93,64 @@ function scenario(programs: OpSpec[][], seed: number): ScenarioSpec {
   };
 }
 
+// Found by the fuzzer under lazy-upgrade: a COW copy on core 0 dropped the old frame's reference
+// before its flush, so the child's munmap freed the frame while core 1 still cached it.
+const PINNED_COW_PUT: [OpSpec[][], number][] = [
+  [
+    [
+      [
+        { op: 'write', va: '0x7f0000004010', value: 806 },
+        { op: 'read', va: '0x7f0000002008' },
+        { op: 'write', va: '0x7f0000003010', value: 417 },
+        { op: 'fork', child: 3 },
+        { op: 'write', va: '0x7f0000002010', value: 861 },
+        { op: 'signal', flag: 'b' },
+        { op: 'write', va: '0x7f0000003010', value: 298 },
+        { op: 'read', va: '0x7f0000001008' },
+        { op: 'munmap', va: '0x7f0000001000', pages: 1 },
+        { op: 'read', va: '0x7f0000002008' },
+      ],
+      [
+        { op: 'munmap', va: '0x7f0000005000', pages: 1 },
+        { op: 'read', va: '0x7f0000002008' },
+        { op: 'sleep', flag: 'a' },
+        { op: 'compute', cycles: 3061 },
+        { op: 'munmap', va: '0x7f0000005000', pages: 1 },
+        { op: 'write', va: '0x7f0000005010', value: 903 },
+        { op: 'sleep', flag: 'a' },
+        { op: 'signal', flag: 'a' },
+        { op: 'sleep', flag: 'a' },
+        { op: 'compute', cycles: 324 },
+      ],
+      [{ op: 'compute', cycles: 146 }],
+      [
+        { op: 'write', va: '0x400010', value: 3 },
+        { op: 'signal', flag: 'b' },
+        { op: 'read', va: '0x400000' },
+        { op: 'read', va: '0x400000' },
+        { op: 'write', va: '0x400010', value: 3 },
+      ],
+      [
+        { op: 'compute', cycles: 810 },
+        { op: 'sleep', flag: 'a' },
+        { op: 'write', va: '0x400010', value: 3 },
+        { op: 'signal', flag: 'b' },
+      ],
+      [
+        { op: 'signal', flag: 'a' },
+        { op: 'sleep', flag: 'b' },
+      ],
+      [
+        { op: 'read', va: '0x7f0000003008' },
+        { op: 'mmap', va: '0x7f0000001000', pages: 1, prot: 'rw' },
+        { op: 'fork', child: 3 },
+        { op: 'munmap', va: '0x7f0000000000', pages: 3 },
+      ],
+    ],
+    3843069122,
+  ],
+];
+
 // Regression cases found by the fuzzer, replayed first on every run. This one has two
 // concurrent munmaps (cores 0 and 2) whose generations interleave.
 const PINNED: [OpSpec[][], number][] = [
@@ -200,7 +258,7 @@ describe('Linux x86 shootdown (property)', () => {
           while (!r.machine.done && guard++ < 5000) step(r.machine);
           expect(r.machine.stats.violations).toBe(0);
         }),
-        { numRuns: 100, endOnFailure: true },
+        { numRuns: 100, endOnFailure: true, examples: PINNED_COW_PUT },
       );
     },
   );

@@ -11,7 +11,7 @@ import type { Ctx } from '../../engine/ctx';
 import { procOf } from '../../engine/ctx';
 import { vaHex } from '../../kernel/emit';
 import type { Frame, Proc, Shootdown } from '../../machine';
-import { freeFrame } from '../../mem/physmem';
+import { putFrame } from '../../mem/physmem';
 import { tlbInvalidatePage } from '../../tlb/tlb';
 import { flushPcid } from '../flushPcid';
 import { chooseTargets } from './targets';
@@ -99,8 +99,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       if (protocol === 'broken-free-before-ack' || protocol === 'broken-no-shootdown') {
         // BUG (broken protocols): the frames go back to the allocator before every TLB dropped them.
         for (const pfn of f.toFree) {
-          freeFrame(m.mem, pfn);
-          ctx.emit({ type: 'frame.free', pfn, pid: proc.pid, afterFlush: false });
+          if (putFrame(m.mem, pfn)) ctx.emit({ type: 'frame.free', pfn, pid: proc.pid, afterFlush: false });
         }
         f.toFree = [];
       }
@@ -125,9 +124,9 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       return;
     }
     case 'free': {
+      // Each gathered reference is put only now; a frame another process still maps stays.
       for (const pfn of f.toFree) {
-        freeFrame(m.mem, pfn);
-        ctx.emit({ type: 'frame.free', pfn, pid: proc.pid, afterFlush: true });
+        if (putFrame(m.mem, pfn)) ctx.emit({ type: 'frame.free', pfn, pid: proc.pid, afterFlush: true });
       }
       ctx.cost += m.cost.small * f.toFree.length;
       core.stack.pop();
