@@ -18,7 +18,8 @@ export type Op =
   | { op: 'sleep'; flag: string }
   | { op: 'compute'; cycles: number }
   | { op: 'fork'; child: number }
-  | { op: 'exit' };
+  | { op: 'exit' }
+  | { op: 'invlpg'; vpn: number };
 
 export interface ProtBits {
   r: boolean;
@@ -32,6 +33,8 @@ export interface Vma {
   endVpn: number;
   prot: ProtBits;
   name: string;
+  /** 12, or 21/30 for a VMA mapped by 2 MiB/1 GiB pages. */
+  pageShift?: number;
 }
 
 export interface Proc {

@@ -44,6 +44,11 @@ export interface VmaSpec {
   name?: string;
   /** Map every page up front (MAP_POPULATE): a zeroed frame behind each page. */
   populate?: boolean;
+  /**
+   * Page size of the mapping: 2 MiB and 1 GiB VMAs are mapped up front by PS=1 entries in the PD
+   * or PDPT (like hugetlbfs, which maps whole pages at once); `pages` still counts 4 KiB pages.
+   */
+  pageSize?: '4k' | '2m' | '1g';
 }
 
 export type OpSpec =
@@ -59,7 +64,9 @@ export type OpSpec =
   | { op: 'compute'; cycles: number }
   /** fork(): create the process `child` (declared with forkOf) as a copy of this one. */
   | { op: 'fork'; child: number }
-  | { op: 'exit' };
+  | { op: 'exit' }
+  /** The kernel on this core executes INVLPG for the page holding `va` (SDM 4.10.4.1). */
+  | { op: 'invlpg'; va: string };
 
 export interface ProcessSpec {
   pid: number;

@@ -4,14 +4,18 @@ import { copyOnWrite } from './builtin/copyOnWrite';
 import { cpumaskRace, cpumaskRaceBroken } from './builtin/cpumaskRace';
 import { flushCeiling } from './builtin/flushCeiling';
 import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
+import { hugePages } from './builtin/hugePages';
 import { lazyTlb } from './builtin/lazyTlb';
 import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
 import { protocolCompare } from './builtin/protocolCompare';
 import { upgradeLinux, upgradeNeedsNoIpi } from './builtin/upgradeNeedsNoIpi';
+import { walkBasics } from './builtin/walkBasics';
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
   munmapShootdown,
+  walkBasics,
+  hugePages,
   noShootdownBug,
   freeBeforeAckBug,
   lazyTlb,

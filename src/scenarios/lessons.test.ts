@@ -23,6 +23,44 @@ describe.each(SCENARIOS.map((s) => [s.id, s] as const))('lesson %s', (id, spec) 
   });
 });
 
+describe('translation lessons', () => {
+  it("walk-basics: four levels with the VA's indices, A set by the first walk, D by the write", () => {
+    const ev = runLog('walk-basics').flat();
+    const walks = ev.filter((e) => e.type === 'walk.level');
+    expect(walks.slice(0, 4).map((e) => e.type === 'walk.level' && [e.level, e.index])).toEqual([
+      [4, 254],
+      [3, 233],
+      [2, 227],
+      [1, 215],
+    ]);
+    // The entry as the second walk (for D) reads it: A set by the first walk, D still clear.
+    const pte = walks
+      .filter((e) => e.type === 'walk.level' && e.level === 1)
+      .map((e) => e.type === 'walk.level' && e.flags);
+    expect(pte).toEqual(['P RW US NX', 'P RW US A NX']);
+    expect(ev.filter((e) => e.type === 'tlb.hit')).toHaveLength(2);
+    expect(ev.find((e) => e.type === 'access.done' && e.kind === 'read' && e.value === 42)).toBeDefined();
+  });
+
+  it('huge-pages: the 2 MiB walk reads three tables, the 1 GiB walk two, and INVLPG drops one entry', () => {
+    const steps = runLog('huge-pages');
+    const walkLevels = (accessVa: string) => {
+      const step = steps.find((s) => s.some((e) => e.type === 'access' && e.va === accessVa)) ?? [];
+      return step.flatMap((e) => (e.type === 'walk.level' ? [e.level] : []));
+    };
+    expect(walkLevels('0x7f0000200123')).toEqual([4, 3, 2]);
+    expect(walkLevels('0x7f0040000789')).toEqual([4, 3]);
+    const ev = steps.flat();
+    expect(ev.find((e) => e.type === 'access.done' && e.va === '0x7f0067654321')).toMatchObject({
+      pa: '0x67654321',
+    });
+    expect(ev.find((e) => e.type === 'tlb.invalidate' && e.reason === 'INVLPG')).toMatchObject({
+      removed: 1,
+    });
+    expect(ev.filter((e) => e.type === 'tlb.miss')).toHaveLength(3);
+  });
+});
+
 describe('the broken kernels', () => {
   it("no-shootdown-bug: T1 reads process 2's secret through its stale entry, then corrupts it", () => {
     const ev = runLog('no-shootdown-bug').flat();

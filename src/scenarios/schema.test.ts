@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from './index';
 import { MAX_SCENARIO_BYTES, parseScenario, validateScenario } from './schema';
+import { hugePages } from './builtin/hugePages';
 import { munmapShootdown } from './builtin/munmapShootdown';
 
 describe('scenario schema', () => {
@@ -40,5 +41,26 @@ describe('scenario schema', () => {
     const t = structuredClone(munmapShootdown) as unknown as { threads: { program: unknown[] }[] };
     t.threads[0]!.program.push({ op: 'format-disk' });
     expect(validateScenario(t).ok).toBe(false);
+  });
+
+  it('bounds large-page VMAs and keeps their processes to what the model supports', () => {
+    const tooMany = structuredClone(munmapShootdown);
+    tooMany.processes[0]!.vmas[0]!.pages = 1 << 17;
+    expect(validateScenario(tooMany)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/pages: at most 65536/),
+    });
+    const munmapHuge = structuredClone(hugePages);
+    munmapHuge.threads[0]!.program.push({ op: 'munmap', va: '0x7f0000200000', pages: 1 });
+    expect(validateScenario(munmapHuge)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^threads\.0\.program\.6: .*large-page/),
+    });
+    const forked = structuredClone(hugePages);
+    forked.processes.push({ pid: 2, name: 'child', vmas: [], forkOf: 1 });
+    expect(validateScenario(forked)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^processes\.1\.forkOf: /),
+    });
   });
 });

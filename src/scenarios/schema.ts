@@ -28,6 +28,7 @@ const op = z.discriminatedUnion('op', [
       .max(1 << 16),
   }),
   z.object({ op: z.literal('exit') }),
+  z.object({ op: z.literal('invlpg'), va: hexVa }),
 ]);
 
 export const scenarioSchema = z.object({
@@ -70,17 +71,24 @@ export const scenarioSchema = z.object({
           .optional(),
         vmas: z
           .array(
-            z.object({
-              start: hexVa.refine((s) => (BigInt(s) & 0xfffn) === 0n, 'page-aligned (ends in 000)'),
-              pages: z
-                .number()
-                .int()
-                .min(1)
-                .max(1 << 16),
-              prot,
-              name: z.string().max(40).optional(),
-              populate: z.boolean().optional(),
-            }),
+            z
+              .object({
+                start: hexVa.refine((s) => (BigInt(s) & 0xfffn) === 0n, 'page-aligned (ends in 000)'),
+                // In 4 KiB pages; large-page VMAs may span up to 4 GiB (they cost one entry per page).
+                pages: z
+                  .number()
+                  .int()
+                  .min(1)
+                  .max(1 << 20),
+                prot,
+                name: z.string().max(40).optional(),
+                populate: z.boolean().optional(),
+                pageSize: z.enum(['4k', '2m', '1g']).optional(),
+              })
+              .refine((v) => (v.pageSize !== undefined && v.pageSize !== '4k' ? true : v.pages <= 1 << 16), {
+                message: 'at most 65536 pages of 4 KiB',
+                path: ['pages'],
+              }),
           )
           .max(256),
       }),
@@ -137,6 +145,28 @@ export function validateScenario(raw: unknown): ParseResult {
     return { ok: false, error: `${where}: ${issue?.message ?? 'invalid'}` };
   }
   const spec = r.data as ScenarioSpec;
+  // The model maps large pages once and never splits them (Linux would split a huge PMD on a
+  // partial munmap or mprotect, and copy it on fork): keep such processes to accesses.
+  const large = new Set(
+    spec.processes.filter((p) => p.vmas.some((v) => v.pageSize && v.pageSize !== '4k')).map((p) => p.pid),
+  );
+  for (const [i, p] of spec.processes.entries()) {
+    if (p.forkOf !== undefined && large.has(p.forkOf))
+      return {
+        ok: false,
+        error: `processes.${i}.forkOf: process ${p.forkOf} has large-page VMAs, which the model cannot fork`,
+      };
+  }
+  for (const [i, t] of spec.threads.entries()) {
+    if (large.has(t.pid)) {
+      const j = t.program.findIndex((o) => o.op === 'munmap' || o.op === 'mprotect' || o.op === 'fork');
+      if (j >= 0)
+        return {
+          ok: false,
+          error: `threads.${i}.program.${j}: process ${t.pid} has large-page VMAs; the model does not split or fork them`,
+        };
+    }
+  }
   for (const [i, t] of spec.threads.entries()) {
     if (t.core >= spec.machine.cores)
       return { ok: false, error: `threads.${i}.core: the machine has ${spec.machine.cores} cores` };

@@ -4,12 +4,12 @@ import { encodeEntry } from '../arch/x86_64/pte';
 import { DEFAULT_CONTROL, writeEntry } from '../arch/x86_64/walk';
 import { DEFAULT_COSTS } from '../costs';
 import { parseHex } from '../hex';
-import type { Core, Machine, Op, Proc, Thread } from '../machine';
-import { allocFrame, createPhysMem } from '../mem/physmem';
+import type { Core, Machine, Op, Proc, ProtBits, Thread } from '../machine';
+import { allocFrame, allocFrameRun, createPhysMem } from '../mem/physmem';
 import { seedPrng } from '../prng';
 import type { OpSpec, ScenarioSpec } from '../spec';
 import { createTlb } from '../tlb/tlb';
-import { ensurePte } from './pagetable';
+import { ensureEntry, ensurePte } from './pagetable';
 import { protBits } from './vma';
 
 export type BuildResult = { ok: true; machine: Machine } | { ok: false; error: string };
@@ -53,6 +53,11 @@ function buildOp(o: OpSpec): Op | string {
       return { op: 'fork', child: o.child };
     case 'exit':
       return { op: 'exit' };
+    case 'invlpg': {
+      const p = vaParts(o.va);
+      if (!p) return `bad address ${o.va}`;
+      return { op: 'invlpg', vpn: p.vpn };
+    }
   }
 }
 
@@ -141,7 +146,19 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       const start = vaParts(vs.start);
       if (start?.off !== 0) return { ok: false, error: `processes[${i}].vmas[${j}].start: not page-aligned` };
       const prot = protBits(vs.prot);
-      proc.vmas.push({ startVpn: start.vpn, endVpn: start.vpn + vs.pages, prot, name: vs.name ?? 'anon' });
+      const pageShift = vs.pageSize === '1g' ? 30 : vs.pageSize === '2m' ? 21 : 12;
+      proc.vmas.push({
+        startVpn: start.vpn,
+        endVpn: start.vpn + vs.pages,
+        prot,
+        name: vs.name ?? 'anon',
+        ...(pageShift > 12 ? { pageShift } : {}),
+      });
+      if (pageShift > 12) {
+        const err = mapLargePages(m, proc, start.vpn, vs.pages, pageShift, prot);
+        if (err) return { ok: false, error: `processes[${i}].vmas[${j}]: ${err}` };
+        continue;
+      }
       if (!vs.populate) continue;
       for (let k = 0; k < vs.pages; k++) {
         const vpn = start.vpn + k;
@@ -184,4 +201,31 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
     else core.runq.push(t.tid);
   }
   return { ok: true, machine: m };
+}
+
+/**
+ * Maps a 2 MiB or 1 GiB VMA with PS=1 leaves (SDM 4.5): one aligned run of frames per page,
+ * A and D clear so the walk shows the hardware setting them.
+ */
+function mapLargePages(
+  m: Machine,
+  proc: Proc,
+  startVpn: number,
+  pages: number,
+  pageShift: number,
+  prot: ProtBits,
+): string | null {
+  const span = 2 ** (pageShift - 12);
+  if (startVpn % span !== 0 || pages % span !== 0) {
+    return `a ${pageShift === 30 ? '1 GiB' : '2 MiB'} VMA must start and end on that page size`;
+  }
+  const level = pageShift === 30 ? 3 : 2;
+  for (let vpn = startVpn; vpn < startVpn + pages; vpn += span) {
+    const slot = ensureEntry(m, proc, vpn, level, null);
+    const base = allocFrameRun(m.mem, span, proc.pid);
+    if (!slot || base === null) return 'out of physical memory';
+    const [lo, hi] = encodeEntry({ pfn: base, rw: prot.w, us: true, ps: true, nx: !prot.x });
+    writeEntry(m.mem, slot.tablePfn, slot.index, lo, hi);
+  }
+  return null;
 }

@@ -35,6 +35,13 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
     f.code = 'SEGV_ACCERR';
     return stepFault(ctx, f);
   }
+  if ((vma.pageShift ?? 12) > 12) {
+    // Large-page VMAs are mapped whole when created and never change here, so the access is
+    // allowed by the VMA and the PS=1 entry: only a stale TLB entry could have faulted.
+    ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'spurious' });
+    core.stack.pop();
+    return;
+  }
   const slot = ensurePte(m, proc, f.vpn, ctx.emit);
   if (!slot) {
     // Out of memory: the model has no OOM killer; the thread dies as with VM_FAULT_OOM.

@@ -48,8 +48,19 @@ export function findPdSlot(m: Machine, proc: Proc, vpn: number): PteSlot | null 
  * Returns null when physical memory is exhausted.
  */
 export function ensurePte(m: Machine, proc: Proc, vpn: number, emit: Emit | null): PteSlot | null {
+  return ensureEntry(m, proc, vpn, 1, emit);
+}
+
+/** The slot at `leafLevel` (1 = PT, 2 = PD, 3 = PDPT) for `vpn`, allocating tables above it. */
+export function ensureEntry(
+  m: Machine,
+  proc: Proc,
+  vpn: number,
+  leafLevel: number,
+  emit: Emit | null,
+): PteSlot | null {
   let table = proc.rootPfn;
-  for (let level = m.ctl.levels; level > 1; level--) {
+  for (let level: number = m.ctl.levels; level > leafLevel; level--) {
     const idx = levelIndex(vpn, level);
     const [lo, hi] = readEntry(m.mem, table, idx);
     if ((lo & PTE_P) !== 0) {
@@ -74,7 +85,7 @@ export function ensurePte(m: Machine, proc: Proc, vpn: number, emit: Emit | null
     });
     table = pfn;
   }
-  const index = levelIndex(vpn, 1);
+  const index = levelIndex(vpn, leafLevel);
   const [lo, hi] = readEntry(m.mem, table, index);
   return { tablePfn: table, index, lo, hi };
 }

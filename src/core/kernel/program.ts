@@ -8,6 +8,7 @@ import { stepFork } from './fork';
 import { stepMprotect } from './mprotect';
 import { stepMunmap } from './munmap';
 import { exitThread } from './thread';
+import { tlbInvalidatePage } from '../tlb/tlb';
 import { protString } from './vma';
 
 export function startNextOp(ctx: Ctx): void {
@@ -156,5 +157,25 @@ export function startNextOp(ctx: Ctx): void {
     case 'exit':
       exitThread(ctx, th, 'exit');
       return;
+    case 'invlpg': {
+      // INVLPG drops this page's entries in the current PCID, plus global ones, whatever their
+      // page size: a 2 MiB entry goes whichever 4 KiB page inside it is named (SDM 4.10.4.1).
+      const removed = tlbInvalidatePage(core.tlb, op.vpn, core.pcid);
+      ctx.emit({
+        type: 'tlb.invalidate',
+        core: core.id,
+        scope: 'page',
+        va: vaHex(op.vpn, 0),
+        removed,
+        reason: 'INVLPG',
+      });
+      ctx.cost += m.cost.invlpg;
+      th.pc++;
+      return;
+    }
+    default: {
+      const never: never = op;
+      return never;
+    }
   }
 }

@@ -58,6 +58,21 @@ export function allocFrame(mem: PhysMem, kind: FrameKind, pid: number): number |
   return pfn;
 }
 
+/**
+ * Hands out `count` contiguous frames aligned to `count` (a 2 MiB or 1 GiB page), from memory
+ * never handed out before. Only the first frame is recorded in `used`; the run is never freed in
+ * this model (large pages are mapped for the life of the scenario). Null when memory is short.
+ */
+export function allocFrameRun(mem: PhysMem, count: number, pid: number): number | null {
+  const base = Math.ceil(mem.nextFresh / count) * count;
+  if (base + count > mem.frameCount) return null;
+  // Frames skipped for alignment go on the free list so they are not lost.
+  for (let pfn = mem.nextFresh; pfn < base; pfn++) mem.freeList.unshift(pfn);
+  mem.nextFresh = base + count;
+  mem.used.set(base, { kind: 'anon', pid, refcount: 1, mappers: [pid], seq: ++mem.allocs });
+  return base;
+}
+
 export function freeFrame(mem: PhysMem, pfn: number): void {
   mem.used.delete(pfn);
   mem.freeList.push(pfn);
