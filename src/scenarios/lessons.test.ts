@@ -52,7 +52,7 @@ describe('translation lessons', () => {
     expect(walkLevels('0x7f0040000789')).toEqual([4, 3]);
     const ev = steps.flat();
     expect(ev.find((e) => e.type === 'access.done' && e.va === '0x7f0067654321')).toMatchObject({
-      pa: '0x67654321',
+      pa: '0xa7654321',
     });
     expect(ev.find((e) => e.type === 'tlb.invalidate' && e.reason === 'INVLPG')).toMatchObject({
       removed: 1,

@@ -49,6 +49,18 @@ interface TableBox {
 
 type PteWrite = Extract<SimEvent, { type: 'pte.write' }>;
 
+/**
+ * Every drawn entry is present, so P is left out; PS on a leaf is shown as the page size it
+ * maps (2M in a PD, 1G in a PDPT). The raw entry stays in the row's title.
+ */
+function shownFlags(flags: string, leaf: boolean, level: number): string {
+  return flags
+    .split(' ')
+    .filter((f) => f !== 'P')
+    .map((f) => (f === 'PS' && leaf ? (level === 3 ? '1G' : '2M') : f))
+    .join(' ');
+}
+
 function isPresent(flags: string): boolean {
   return flags.split(' ').includes('P');
 }
@@ -71,8 +83,9 @@ function buildBox(
       key: `e${e.index}`,
       index: e.index,
       kind: 'entry',
-      flags: e.flags,
-      target: `→ frame ${e.pfn}`,
+      flags: shownFlags(e.flags, e.leaf, table.level),
+      // A large page's frame number is long; the size is in the flags and the word in the title.
+      target: e.leaf && table.level > 1 ? `→ ${e.pfn}` : `→ frame ${e.pfn}`,
       onWalk: walkIndex === e.index,
       changed: w !== undefined,
       title: `${levelName(table.level)}[${e.index}] = ${e.raw}, covers ${e.va}${

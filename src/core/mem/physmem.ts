@@ -37,6 +37,8 @@ export interface PhysMem {
   nextFresh: number;
   /** Allocations so far. */
   allocs: number;
+  /** Lowest frame of the large-page pool at the top of memory, once one is handed out. */
+  hugeBase?: number;
 }
 
 export function createPhysMem(frameCount: number, reservedLow = 1): PhysMem {
@@ -50,7 +52,7 @@ export function createPhysMem(frameCount: number, reservedLow = 1): PhysMem {
 export function allocFrame(mem: PhysMem, kind: FrameKind, pid: number): number | null {
   let pfn: number | undefined = mem.freeList.pop();
   if (pfn === undefined) {
-    if (mem.nextFresh >= mem.frameCount) return null;
+    if (mem.nextFresh >= (mem.hugeBase ?? mem.frameCount)) return null;
     pfn = mem.nextFresh++;
   }
   mem.frames[pfn] = undefined; // reads as zero until written
@@ -59,16 +61,16 @@ export function allocFrame(mem: PhysMem, kind: FrameKind, pid: number): number |
 }
 
 /**
- * Hands out `count` contiguous frames aligned to `count` (a 2 MiB or 1 GiB page), from memory
- * never handed out before. Only the first frame is recorded in `used`; the run is never freed in
- * this model (large pages are mapped for the life of the scenario). Null when memory is short.
+ * Hands out `count` contiguous frames aligned to `count` (a 2 MiB or 1 GiB page) from the top of
+ * physical memory, like a hugetlb pool reserved at boot; small frames keep coming from the bottom.
+ * Only the first frame is recorded in `used`; the run is never freed in this model (large pages
+ * stay mapped for the life of the scenario). Null when memory is short.
  */
 export function allocFrameRun(mem: PhysMem, count: number, pid: number): number | null {
-  const base = Math.ceil(mem.nextFresh / count) * count;
-  if (base + count > mem.frameCount) return null;
-  // Frames skipped for alignment go on the free list so they are not lost.
-  for (let pfn = mem.nextFresh; pfn < base; pfn++) mem.freeList.unshift(pfn);
-  mem.nextFresh = base + count;
+  const top = mem.hugeBase ?? mem.frameCount;
+  const base = Math.floor((top - count) / count) * count;
+  if (base < mem.nextFresh) return null;
+  mem.hugeBase = base;
   mem.used.set(base, { kind: 'anon', pid, refcount: 1, mappers: [pid], seq: ++mem.allocs });
   return base;
 }

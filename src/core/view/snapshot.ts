@@ -305,7 +305,11 @@ export function buildSnapshot(
         va: vaHex(canonicalVpn(e.vpn), 0),
         pcid: e.pcid,
         pfn: e.pfn,
-        flags: tlbFlagString(e.flags),
+        // A large page's entry says so: one entry covers 512 or 262144 small pages.
+        flags:
+          e.pageShift === 12
+            ? tlbFlagString(e.flags)
+            : `${tlbFlagString(e.flags)} ${e.pageShift === 21 ? '2M' : '1G'}`,
         global: (e.flags & 8) !== 0,
         status: entryStatus(m, pidOfPcid(m, e.pcid), e.vpn, e.pfn, e.flags),
       })),
