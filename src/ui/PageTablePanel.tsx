@@ -9,6 +9,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { SimEvent } from '../core/events';
 import type { ProcView, PtNodeView, Snapshot } from '../core/view/snapshot';
 import { showProcess, useVm } from '../state';
+import { BitSlicer } from './BitSlicer';
 import { autoPid, decodeEntry, levelName } from './format';
 import { useSize } from './useSize';
 
@@ -221,7 +222,8 @@ function TableGroup({ n }: { n: Laid }) {
   return (
     <g transform={`translate(${n.x - W / 2}, ${n.y})`} data-testid="pt-table" data-frame={b.table.pfn}>
       <rect className={b.onWalk ? 'pt-box pt-box-walk' : 'pt-box'} width={W} height={h} rx={6} />
-      <text className="pt-head" x={10} y={21}>
+      <rect className={`pt-lvl lvl-${b.table.level}`} x={3} y={5} width={6} height={22} rx={2} />
+      <text className="pt-head" x={14} y={21}>
         {levelName(b.table.level)}
         <tspan className="pt-head-frame" dx={8}>
           table in frame {b.table.pfn}
@@ -324,6 +326,7 @@ export function PageTablePanel() {
           {walkCaption(snapshot, proc)}
         </p>
       )}
+      <BitSlicer />
       <div className="pt-scroll" ref={box}>
         {drawn && (
           <svg

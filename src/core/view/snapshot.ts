@@ -128,6 +128,16 @@ export interface Snapshot {
     va: string | null;
     levels: { level: number; table: number; index: number }[];
   } | null;
+  /** The step's last memory access, for the address bit-slicer: what was translated, and to what. */
+  access: {
+    core: number;
+    va: string;
+    kind: 'read' | 'write' | 'fetch';
+    /** Null while the access faulted or waits. */
+    pa: string | null;
+    /** The level whose entry mapped the page when this step walked (2 or 3 for a large page). */
+    leafLevel: number | null;
+  } | null;
   events: SimEvent[];
   narration: string[];
   stats: StatsView;
@@ -343,6 +353,7 @@ export function buildSnapshot(
             ),
           }
         : null,
+    access: lastAccess(stepEvents),
     events: stepEvents.slice(),
     narration: stepEvents.map(narrate),
     stats: {
@@ -354,4 +365,21 @@ export function buildSnapshot(
     keyMoments,
   };
   return snap;
+}
+
+function lastAccess(stepEvents: readonly SimEvent[]): Snapshot['access'] {
+  let acc: Extract<SimEvent, { type: 'access' }> | null = null;
+  for (const e of stepEvents) if (e.type === 'access') acc = e;
+  if (!acc) return null;
+  const core = acc.core;
+  const done = stepEvents.find((e) => e.type === 'access.done' && e.core === core && e.va === acc.va);
+  let leafLevel: number | null = null;
+  for (const e of stepEvents) if (e.type === 'walk.level' && e.core === core) leafLevel = e.level;
+  return {
+    core,
+    va: acc.va,
+    kind: acc.kind,
+    pa: done?.type === 'access.done' ? done.pa : null,
+    leafLevel: done ? leafLevel : null,
+  };
 }
