@@ -34,6 +34,7 @@ export function BitSlicer() {
     <div
       className="bitslicer"
       data-testid="panel-bitslicer"
+      role="group"
       aria-label={`Virtual address ${access.va} split into fields`}
     >
       <div className="bits-head">
