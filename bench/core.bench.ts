@@ -10,6 +10,7 @@ import { createMachine } from '../src/core/kernel/build';
 import type { Machine } from '../src/core/machine';
 import { translate } from '../src/core/mmu/translate';
 import type { ScenarioSpec } from '../src/core/spec';
+import { archWalks } from './arch';
 import { events16, shootdownCycles } from './smp';
 
 const N = 1_000_000;
@@ -177,6 +178,8 @@ process.stdout.write(
     .join(', ')} cycles\n`,
 );
 
+const archWalksPerSec = archWalks();
+
 const ratio = bareFlatPerSec / walkPerSec;
 process.stdout.write(
   `\nwalk path vs bare flat-array loop: ${ratio.toFixed(2)}x slower; vs bare loop over the same frames: ${(bareMapPerSec / walkPerSec).toFixed(2)}x\n` +
@@ -191,5 +194,6 @@ process.stdout.write(
     bareMapWalkPerSec: Math.round(bareMapPerSec),
     events16CorePerSec: smp.eventsPerSec,
     shootdownCyclesByCores: curve,
+    archWalksPerSec,
   })}\n`,
 );
