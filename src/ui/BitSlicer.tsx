@@ -31,12 +31,7 @@ export function BitSlicer() {
   const indices = LEVELS.filter((l) => l.level >= leaf);
   const offset = field(va, offsetBits - 1, 0);
   return (
-    <div
-      className="bitslicer"
-      data-testid="panel-bitslicer"
-      role="group"
-      aria-label={`Virtual address ${access.va} split into fields`}
-    >
+    <div className="bitslicer" data-testid="panel-bitslicer">
       <div className="bits-head">
         VA <span className="bits-va mono">{access.va}</span>
         {access.pa !== null && (
