@@ -4,12 +4,17 @@
 //                             run a scenario; --json prints one event per line and a summary
 //   compare <id> [--protocols linux,counter,invlpgb] [--json]
 //                             the same workload under several shootdown protocols
+//   translate <image.json>    run a machine image's accesses (docs in README), print JSON results
+//   ostep multilevel|linear <problem.txt> | ostep policy [flags]
+//                             solve an OSTEP homework problem exactly as its script does with -c
 import { compareCommand } from './compare';
+import { ostepCommand } from './ostep';
 import { runCommand } from './run';
 import { scenariosCommand } from './scenarios';
+import { translateCommand } from './translate';
 
 const USAGE =
-  'usage: vmscope scenarios | vmscope run <id> [--json] [--seed N] [--max-steps N] | vmscope compare <id> [--protocols a,b,...] [--json]';
+  'usage: vmscope scenarios | vmscope run <id> [--json] [--seed N] [--max-steps N] | vmscope compare <id> [--protocols a,b,...] [--json] | vmscope translate <image.json> | vmscope ostep multilevel|linear <problem.txt> | vmscope ostep policy [flags]';
 
 function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
@@ -21,6 +26,10 @@ function main(argv: string[]): number {
       return runCommand(rest, out);
     case 'compare':
       return compareCommand(rest, out);
+    case 'translate':
+      return translateCommand(rest, out);
+    case 'ostep':
+      return ostepCommand(rest, out);
     case undefined:
     case '-h':
     case '--help':
