@@ -35,8 +35,8 @@ describe('determinism', () => {
 });
 
 describe('time travel', () => {
-  function fresh(every = 8) {
-    const r = createTimeline(munmapShootdown, munmapShootdown.seed, every);
+  function fresh(every = 8, maxCheckpoints?: number) {
+    const r = createTimeline(munmapShootdown, munmapShootdown.seed, every, maxCheckpoints);
     if (!r.ok) throw new Error(r.error);
     return r.timeline;
   }
@@ -93,5 +93,26 @@ describe('time travel', () => {
     for (let i = 0; i < 10; i++) forward(tl);
     expect(stateText(cp)).toBe(before);
     expect(stateText(deepClone(cp))).toBe(before);
+  });
+
+  it('thins checkpoints on a long run: never more than the cap, and seeking stays exact', () => {
+    const reference = fresh(1 << 30);
+    const states: string[] = [stateText(reference.m)];
+    while (forward(reference) !== null) states.push(stateText(reference.m));
+    const last = states.length - 1;
+    // One checkpoint per step, at most 4: the spacing must double several times over the run.
+    const tl = fresh(1, 4);
+    while (forward(tl) !== null) expect(tl.checkpoints.filter(Boolean).length).toBeLessThanOrEqual(4);
+    expect(tl.every).toBeGreaterThanOrEqual(8);
+    for (const [k, cp] of tl.checkpoints.entries()) if (cp) expect(cp.step).toBe(k * tl.every);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: last }), { minLength: 1, maxLength: 10 }), (targets) => {
+        for (const t of targets) {
+          seek(tl, t);
+          expect(stateText(tl.m)).toBe(states[t]);
+        }
+      }),
+      { numRuns: 30 },
+    );
   });
 });

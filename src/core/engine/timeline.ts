@@ -1,6 +1,8 @@
 // Time travel: the run is a pure function of (scenario, seed), so the past is kept as
 // checkpoints every K steps plus the event log. Going back or seeking to step N restores the
-// nearest checkpoint at or before N and replays forward.
+// nearest checkpoint at or before N and replays forward. Memory stays bounded on long runs: when
+// there would be more than MAX_CHECKPOINTS, every other one is dropped and K doubles, so a
+// million-step run keeps at most that many machines and a seek replays at most K steps.
 import { deepClone } from '../clone';
 import type { SimEvent } from '../events';
 import { createMachine } from '../kernel/build';
@@ -8,9 +10,13 @@ import type { Machine } from '../machine';
 import type { ScenarioSpec } from '../spec';
 import { step } from './step';
 
+/** Checkpoints kept at most; beyond this their spacing doubles. */
+export const MAX_CHECKPOINTS = 256;
+
 export interface Timeline {
   spec: ScenarioSpec;
   seed: number;
+  /** Steps between checkpoints: starts at the `every` given and doubles as the run grows. */
   every: number;
   /** checkpoints[k] is the machine after step k * every. */
   checkpoints: Machine[];
@@ -20,17 +26,26 @@ export interface Timeline {
   m: Machine;
   /** The last step of the run, once it has been reached. */
   end: number | null;
+  /** Checkpoints kept at most (MAX_CHECKPOINTS unless a test wants thinning sooner). */
+  maxCheckpoints: number;
 }
 
 export type TimelineResult = { ok: true; timeline: Timeline } | { ok: false; error: string };
 
-export function createTimeline(spec: ScenarioSpec, seed = spec.seed, every = 64): TimelineResult {
+export function createTimeline(
+  spec: ScenarioSpec,
+  seed = spec.seed,
+  every = 64,
+  maxCheckpoints = MAX_CHECKPOINTS,
+): TimelineResult {
   const built = createMachine(spec, seed);
   if (!built.ok) return built;
   const m = built.machine;
-  if (m.done)
-    return { ok: true, timeline: { spec, seed, every, checkpoints: [deepClone(m)], log: [], m, end: 0 } };
-  return { ok: true, timeline: { spec, seed, every, checkpoints: [deepClone(m)], log: [], m, end: null } };
+  const end = m.done ? 0 : null;
+  return {
+    ok: true,
+    timeline: { spec, seed, every, checkpoints: [deepClone(m)], log: [], m, end, maxCheckpoints },
+  };
 }
 
 /** One step forward. Returns the step's events, or null at the end of the run. */
@@ -47,9 +62,23 @@ export function forward(tl: Timeline): SimEvent[] | null {
   }
   const s = tl.m.step;
   if (s > tl.log.length) tl.log.push(events);
-  if (s % tl.every === 0 && !tl.checkpoints[s / tl.every]) tl.checkpoints[s / tl.every] = deepClone(tl.m);
+  if (s % tl.every === 0 && !tl.checkpoints[s / tl.every]) {
+    if (s / tl.every >= tl.maxCheckpoints) thinCheckpoints(tl);
+    if (s % tl.every === 0) tl.checkpoints[s / tl.every] = deepClone(tl.m);
+  }
   if (tl.m.done) tl.end = s;
   return events;
+}
+
+/** Keeps every other checkpoint (those at multiples of 2K) and doubles K. */
+function thinCheckpoints(tl: Timeline): void {
+  const kept: Machine[] = [];
+  for (let i = 0; i < tl.checkpoints.length; i += 2) {
+    const cp = tl.checkpoints[i];
+    if (cp) kept[i / 2] = cp;
+  }
+  tl.checkpoints = kept;
+  tl.every *= 2;
 }
 
 /** Moves to step `target` (clamped to [0, end]); returns the step reached. */
