@@ -6,11 +6,18 @@ test('the shootdown IPIs reach cores 1 and 2 only; their TLB entries vanish and 
   app,
   page,
 }) => {
+  // A long walkthrough (dozens of steps, each a worker round trip): more time than the default
+  // on a loaded two-core machine.
+  test.setTimeout(90_000);
   await app.open();
   const { controls, tlb, ipi } = app;
   const end = await controls.endStep();
 
-  // Step until the initiator has sent its IPIs.
+  // Run to the step where the initiator sends its IPIs ("Next IPI"), and step on until the arrows
+  // are drawn.
+  const start = await controls.currentStep();
+  await controls.nextIpi.click();
+  await expect.poll(() => controls.currentStep()).toBeGreaterThan(start);
   while ((await ipi.arrows.count()) === 0) {
     expect(await controls.currentStep(), 'no IPI before the end').toBeLessThan(end);
     await controls.step();
