@@ -4,6 +4,8 @@
 
 export type AccessKindName = 'read' | 'write' | 'fetch';
 export type InvalidateScope = 'page' | 'asid' | 'all' | 'global';
+/** TLB levels a hit can come from (src/core/tlb/hierarchy.ts TlbHitLevel without 'miss'). */
+export type TlbHitLevelName = 'l1d' | 'l1i' | 'l1' | 'l2';
 
 export type EventBody =
   | { type: 'access'; core: number; tid: number; va: string; kind: AccessKindName }
@@ -16,8 +18,29 @@ export type EventBody =
       kind: AccessKindName;
       value: number;
     }
-  | { type: 'tlb.hit'; core: number; va: string; pfn: number; level: 'l1d' }
-  | { type: 'tlb.miss'; core: number; va: string; reason?: 'empty' | 'set-dirty' }
+  | {
+      type: 'tlb.hit';
+      core: number;
+      va: string;
+      pfn: number;
+      /** Where it hit: the L1 dTLB or iTLB, a unified L1 (a one-array TLB), or the L2 (STLB). */
+      level: TlbHitLevelName;
+      /** With more than one TLB array: the array that served it and the lookup's cycles. */
+      array?: string;
+      cycles?: number;
+      /** On an L2 hit: the L1 array the entry was copied into, and the entry that copy evicted. */
+      refill?: string;
+      evicted?: string;
+    }
+  | {
+      type: 'tlb.miss';
+      core: number;
+      va: string;
+      reason?: 'empty' | 'set-dirty';
+      /** With more than one TLB array: the L1 side probed (then the L2), and the probes' cycles. */
+      side?: 'l1d' | 'l1i';
+      cycles?: number;
+    }
   | {
       type: 'walk.level';
       core: number;
@@ -27,7 +50,20 @@ export type EventBody =
       entry: string;
       flags: string;
     }
-  | { type: 'tlb.fill'; core: number; va: string; pfn: number; asid: number; flags: string; evicted?: string }
+  | {
+      type: 'tlb.fill';
+      core: number;
+      va: string;
+      pfn: number;
+      asid: number;
+      flags: string;
+      /** The entry the fill displaced (in the L1 array, with more than one array). */
+      evicted?: string;
+      /** With more than one TLB array: the arrays that got the entry (L1 side, then L2). */
+      arrays?: string[];
+      /** With more than one TLB array: every displaced entry, by array. */
+      evictions?: { array: string; va: string }[];
+    }
   | {
       type: 'tlb.invalidate';
       core: number;
@@ -73,6 +109,8 @@ export type EventBody =
   | { type: 'syscall.enter'; core: number; tid: number; name: string; args: string[] }
   | { type: 'syscall.exit'; core: number; tid: number; name: string; ret: number }
   | { type: 'vma.map'; pid: number; start: string; end: string; prot: string }
+  /** brk moved the heap's end: the VMA [start, end) is the heap now (it was [start, oldEnd)). */
+  | { type: 'vma.grow'; pid: number; start: string; oldEnd: string; end: string }
   | { type: 'vma.unmap'; pid: number; start: string; end: string }
   | { type: 'vma.protect'; pid: number; start: string; end: string; prot: string }
   | { type: 'frame.alloc'; pfn: number; pid?: number; use: 'anon' | 'pagetable' }

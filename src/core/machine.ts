@@ -5,7 +5,7 @@ import type { CostModel } from './costs';
 import type { PhysMem } from './mem/physmem';
 import type { PrngState } from './prng';
 import type { ScenarioSpec } from './spec';
-import type { Tlb } from './tlb/tlb';
+import type { TlbHierarchy } from './tlb/hierarchy';
 
 export type Op =
   | { op: 'read'; vpn: number; off: number }
@@ -19,7 +19,8 @@ export type Op =
   | { op: 'compute'; cycles: number }
   | { op: 'fork'; child: number }
   | { op: 'exit' }
-  | { op: 'invlpg'; vpn: number };
+  | { op: 'invlpg'; vpn: number }
+  | { op: 'brk'; addr: number };
 
 export interface ProtBits {
   r: boolean;
@@ -50,6 +51,9 @@ export interface Proc {
   /** The PCID this mm's entries are tagged with (simplified: one per mm, not per-CPU slots). */
   pcid: number;
   alive: boolean;
+  /** mm->start_brk and mm->brk as byte addresses (0 when the process has no heap). */
+  startBrk?: number;
+  brk?: number;
 }
 
 /** `unborn`: the thread of a process that a fork has not created yet. */
@@ -164,7 +168,11 @@ export interface Core {
   id: number;
   /** This core's local clock in cycles. */
   now: number;
-  tlb: Tlb;
+  /** This core's TLBs: every array (L1 iTLB/dTLB or a unified L1, and the L2) as plain data. */
+  tlb: TlbHierarchy;
+  /** Translations served from the TLB without a walk (any level), and walks (misses, set-dirty). */
+  tlbHits: number;
+  tlbMisses: number;
   /** Loaded mm (cpu_tlbstate.loaded_mm) as a pid; -1 for the kernel's own (init_mm). */
   mmPid: number;
   cr3Pfn: number;
@@ -209,6 +217,8 @@ export interface Stats {
 
 export interface Machine {
   spec: ScenarioSpec;
+  /** The kernel half's shared PDPT (spec.machine.kernelHalf), built with the first process. */
+  kernelPdpt?: number;
   step: number;
   tick: number;
   prng: PrngState;

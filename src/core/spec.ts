@@ -34,6 +34,22 @@ export const PROTOCOLS: readonly Protocol[] = [
   'amd-invlpgb',
 ];
 
+/**
+ * TLB hierarchy presets a scenario may name (src/core/tlb/presets.ts): `teaching` is one small,
+ * fully associative TLB; `skylake` is Intel Skylake's split L1 iTLB/dTLB and unified STLB. Only the
+ * x86 ones: the simulator models x86-64 (the Arm `cortex-a76` preset is for the TLB bench only).
+ */
+export type TlbPresetId = 'teaching' | 'skylake';
+
+export const TLB_PRESET_IDS: readonly TlbPresetId[] = ['teaching', 'skylake'];
+
+/**
+ * A core's TLB: either one set-associative LRU array of `sets` x `ways` holding every page size
+ * (a unified L1 and no L2: the TLB every lesson used before hierarchies existed; 0 sets disables
+ * it), or a named preset with its own arrays, replacement policies and costs.
+ */
+export type TlbSpec = { sets: number; ways: number } | { preset: TlbPresetId };
+
 export type Prot = 'r' | 'rw' | 'rx' | 'rwx' | 'none';
 
 export interface VmaSpec {
@@ -66,7 +82,9 @@ export type OpSpec =
   | { op: 'fork'; child: number }
   | { op: 'exit' }
   /** The kernel on this core executes INVLPG for the page holding `va` (SDM 4.10.4.1). */
-  | { op: 'invlpg'; va: string };
+  | { op: 'invlpg'; va: string }
+  /** brk(va): move the end of the process's heap (declared by ProcessSpec.brk) to `va`. */
+  | { op: 'brk'; va: string };
 
 export interface ProcessSpec {
   pid: number;
@@ -74,6 +92,8 @@ export interface ProcessSpec {
   vmas: VmaSpec[];
   /** Created at run time by a `fork` in this parent process (its vmas are then ignored). */
   forkOf?: number;
+  /** Start of the heap (mm->start_brk), page-aligned hex; the heap starts empty. */
+  brk?: string;
 }
 
 export interface ThreadSpec {
@@ -100,8 +120,13 @@ export interface ScenarioSpec {
     cores: number;
     /** Physical memory size in 4 KiB frames. */
     frames: number;
-    tlb: { sets: number; ways: number };
+    tlb: TlbSpec;
     protocol: Protocol;
+    /**
+     * Map a higher-half kernel: every process's PML4 entry 511 points at the same kernel PDPT,
+     * holding kernel text and data at 0xffffffff81000000 (supervisor-only, global).
+     */
+    kernelHalf?: boolean;
   };
   processes: ProcessSpec[];
   threads: ThreadSpec[];

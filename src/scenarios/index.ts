@@ -2,6 +2,7 @@
 import type { ScenarioSpec } from '../core/spec';
 import { copyOnWrite } from './builtin/copyOnWrite';
 import { cpumaskRace, cpumaskRaceBroken } from './builtin/cpumaskRace';
+import { demandZero } from './builtin/demandZero';
 import { flushCeiling } from './builtin/flushCeiling';
 import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
 import { hugePages } from './builtin/hugePages';
@@ -9,6 +10,8 @@ import { lazyTlb } from './builtin/lazyTlb';
 import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
 import { protocolCompare } from './builtin/protocolCompare';
+import { segfault } from './builtin/segfault';
+import { tlbHierarchy } from './builtin/tlbHierarchy';
 import { upgradeLinux, upgradeNeedsNoIpi } from './builtin/upgradeNeedsNoIpi';
 import { walkBasics } from './builtin/walkBasics';
 
@@ -16,6 +19,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   munmapShootdown,
   walkBasics,
   hugePages,
+  tlbHierarchy,
   noShootdownBug,
   freeBeforeAckBug,
   lazyTlb,
@@ -25,6 +29,8 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   upgradeLinux,
   flushCeiling,
   protocolCompare,
+  demandZero,
+  segfault,
   copyOnWrite,
 ];
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTimeline, forward } from '../core/engine/timeline';
 import type { SimEvent } from '../core/events';
 import { locateKeyMoments } from '../core/view/keyMoments';
+import { buildSnapshot } from '../core/view/snapshot';
 import { findScenario, SCENARIOS } from './index';
 
 function runLog(id: string): SimEvent[][] {
@@ -58,6 +59,41 @@ describe('translation lessons', () => {
       removed: 1,
     });
     expect(ev.filter((e) => e.type === 'tlb.miss')).toHaveLength(3);
+  });
+});
+
+describe('kernel lessons', () => {
+  it('demand-zero: brk maps nothing; a read maps the zero page, a write a fresh frame, past the break is SIGSEGV', () => {
+    const steps = runLog('demand-zero');
+    const ev = steps.flat();
+    const grow = ev.findIndex((e) => e.type === 'vma.grow');
+    const firstFault = ev.findIndex((e) => e.type === 'fault.raised');
+    expect(grow).toBeGreaterThanOrEqual(0);
+    // Between brk and the first fault, no frame and no PTE.
+    expect(ev.slice(grow, firstFault).some((e) => e.type === 'frame.alloc' || e.type === 'pte.write')).toBe(false);
+    expect(ev.filter((e) => e.type === 'fault.resolved').map((e) => e.type === 'fault.resolved' && e.how)).toEqual([
+      'zero-page',
+      'demand-zero',
+      'cow-copy',
+    ]);
+    const reads = ev.filter((e) => e.type === 'access.done' && e.kind === 'read');
+    expect(reads.map((e) => e.type === 'access.done' && e.value)).toEqual([0, 7]);
+    expect(ev.find((e) => e.type === 'signal')).toMatchObject({ code: 'SEGV_MAPERR', va: '0x55555555c008' });
+  });
+
+  it('segfault: error codes 4, 7 and 5 with CR2, and the matching signal codes', () => {
+    const ev = runLog('segfault').flat();
+    const faults = ev.flatMap((e) => (e.type === 'fault.raised' ? [[e.errorCode, e.va]] : []));
+    expect(faults).toEqual([
+      [4, '0x1000'],
+      [7, '0x7f0000000010'],
+      [5, '0xffffffff81000000'],
+    ]);
+    expect(ev.flatMap((e) => (e.type === 'signal' ? [e.code] : []))).toEqual(['SEGV_MAPERR', 'SEGV_ACCERR', 'SEGV_MAPERR']);
+    // The kernel text is reached through the shared PML4 slot 511 and is supervisor-only.
+    const kernelWalk = ev.filter((e) => e.type === 'walk.level' && e.core === 2);
+    expect(kernelWalk.map((e) => e.type === 'walk.level' && e.index)).toEqual([511, 510, 8, 0]);
+    expect(kernelWalk.at(-1)).toMatchObject({ flags: 'P A G' });
   });
 });
 
@@ -199,5 +235,72 @@ describe('the broken kernels', () => {
         .flat()
         .some((e) => e.type === 'invariant.violated'),
     ).toBe(false);
+  });
+});
+
+describe('tlb-hierarchy (the skylake preset)', () => {
+  const PAGE0 = '0x7f0000000000';
+  const page = (i: number) => `0x${(0x7f0000000000 + i * 0x1000).toString(16)}`;
+
+  it('walks each of the 80 pages once, caching each in the L1 dTLB and the STLB', () => {
+    const ev = runLog('tlb-hierarchy').flat();
+    const fills = ev.flatMap((e) => (e.type === 'tlb.fill' ? [e] : []));
+    expect(fills).toHaveLength(80);
+    expect(fills.every((f) => f.arrays?.join() === 'L1 dTLB 4K,STLB 4K+2M')).toBe(true);
+    expect(ev.filter((e) => e.type === 'walk.level')).toHaveLength(80 * 4);
+    expect(ev.filter((e) => e.type === 'tlb.miss')).toHaveLength(80);
+    // 80 pages overflow the 64-entry L1 dTLB: 16 evictions, all from the L1; the STLB keeps every page.
+    const evictions = fills.flatMap((f) => f.evictions ?? []);
+    expect(evictions).toHaveLength(16);
+    expect(evictions.every((v) => v.array === 'L1 dTLB 4K')).toBe(true);
+    expect(evictions.map((v) => v.va)).toEqual(Array.from({ length: 16 }, (_, i) => page(i)));
+    expect(ev.some((e) => e.type === 'invariant.violated')).toBe(false);
+  });
+
+  it('re-reading the first pages hits the STLB without a walk, refills the L1, then hits the L1', () => {
+    const steps = runLog('tlb-hierarchy');
+    const hits = steps.flat().flatMap((e) => (e.type === 'tlb.hit' ? [e] : []));
+    expect(hits.map((h) => [h.va, h.level])).toEqual([
+      [PAGE0, 'l2'],
+      [page(1), 'l2'],
+      [page(2), 'l2'],
+      [page(3), 'l2'],
+      [PAGE0, 'l1d'],
+    ]);
+    expect(hits.slice(0, 4).every((h) => h.array === 'STLB 4K+2M' && h.refill === 'L1 dTLB 4K')).toBe(true);
+    // No step with an STLB hit reads a page table.
+    for (const s of steps.filter((s) => s.some((e) => e.type === 'tlb.hit'))) {
+      expect(s.some((e) => e.type === 'walk.level' || e.type === 'tlb.miss')).toBe(false);
+    }
+    // What each access costs (one core, so the next step starts when this one ends): a miss is the
+    // 12-cycle probe plus a 4-level walk, an STLB hit 12 cycles, an L1 hit 1.
+    const cost = (pred: (s: SimEvent[]) => boolean): number => {
+      const i = steps.findIndex(pred);
+      return (steps[i + 1]?.[0]?.tick ?? Number.NaN) - (steps[i]?.[0]?.tick ?? Number.NaN);
+    };
+    const hitAt = (level: string) => (s: SimEvent[]) =>
+      s.some((e) => e.type === 'tlb.hit' && e.level === level);
+    expect(cost((s) => s.some((e) => e.type === 'tlb.miss'))).toBe(12 + 4 * 5);
+    expect(cost(hitAt('l2'))).toBe(12);
+    expect(cost(hitAt('l1d'))).toBe(1);
+  });
+
+  it('ends with both levels in the snapshot: 64 L1 dTLB entries and 80 STLB entries, the iTLB empty', () => {
+    const spec = findScenario('tlb-hierarchy');
+    if (!spec) throw new Error('tlb-hierarchy');
+    const r = createTimeline(spec);
+    if (!r.ok) throw new Error(r.error);
+    while (forward(r.timeline) !== null) {}
+    const m = r.timeline.m;
+    expect(m.cores[0]!.tlb.stats).toMatchObject({ l1dHits: 1, l2Hits: 4, misses: 80 });
+    const view = buildSnapshot(m, [], r.timeline.log.flat(), r.timeline.end, []).tlbs[0]!;
+    const count = (name: string) => view.levels.find((l) => l.name === name)?.entries.length;
+    expect(count('L1 dTLB 4K')).toBe(64);
+    expect(count('STLB 4K+2M')).toBe(80);
+    expect(count('L1 iTLB 4K')).toBe(0);
+    expect(view.levels.map((l) => l.label)).toEqual(['L1i', 'L1i', 'L1d', 'L1d', 'L1d', 'L2', 'L2']);
+    expect(view.entries).toHaveLength(144);
+    expect(view.entries.every((e) => e.status === 'ok')).toBe(true);
+    expect([view.hits, view.misses]).toEqual([5, 80]);
   });
 });

@@ -43,6 +43,37 @@ describe('scenario schema', () => {
     expect(validateScenario(t).ok).toBe(false);
   });
 
+  it('takes a TLB preset instead of sets and ways, with a clear error for anything else', () => {
+    const withTlb = (tlb: unknown) => {
+      const s = structuredClone(munmapShootdown) as unknown as { machine: { tlb: unknown } };
+      s.machine.tlb = tlb;
+      return validateScenario(s);
+    };
+    expect(withTlb({ preset: 'skylake' })).toMatchObject({
+      ok: true,
+      spec: { machine: { tlb: { preset: 'skylake' } } },
+    });
+    expect(withTlb({ preset: 'teaching' }).ok).toBe(true);
+    expect(withTlb({ preset: 'cortex-a76' })).toEqual({
+      ok: false,
+      error:
+        "machine.tlb.preset: 'cortex-a76' is an Arm core's TLB and the simulator models x86-64: use 'teaching' or 'skylake'",
+    });
+    expect(withTlb({ preset: 'zen4' })).toEqual({
+      ok: false,
+      error: "machine.tlb.preset: a TLB preset: 'teaching' or 'skylake'",
+    });
+    expect(withTlb({ preset: 'x'.repeat(41) }).ok).toBe(false);
+    expect(withTlb({ preset: 'skylake', sets: 4, ways: 2 })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^machine\.tlb: either a preset or sets and ways, not both/),
+    });
+    expect(withTlb({ sets: 4 })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^machine\.tlb: sets and ways, or a preset/),
+    });
+  });
+
   it('bounds large-page VMAs and keeps their processes to what the model supports', () => {
     const tooMany = structuredClone(munmapShootdown);
     tooMany.processes[0]!.vmas[0]!.pages = 1 << 17;

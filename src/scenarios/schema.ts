@@ -1,13 +1,14 @@
 // The versioned schema every scenario passes before anything runs: built-in ones in the tests,
 // pasted or linked ones at the boundary. Bounds keep a hostile file from exhausting the worker.
 import { z } from 'zod';
-import { PROTOCOLS, type ScenarioSpec } from '../core/spec';
+import { PROTOCOLS, type ScenarioSpec, TLB_PRESET_IDS } from '../core/spec';
 
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 
 const hexVa = z.string().regex(/^0x[0-9a-fA-F]{1,16}$/, 'a hex address like 0x7f0000001000');
 const prot = z.enum(['r', 'rw', 'rx', 'rwx', 'none']);
 const flag = z.string().min(1).max(40);
+const presetNames = TLB_PRESET_IDS.map((p) => `'${p}'`).join(' or ');
 
 const op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('read'), va: hexVa }),
@@ -29,6 +30,7 @@ const op = z.discriminatedUnion('op', [
   }),
   z.object({ op: z.literal('exit') }),
   z.object({ op: z.literal('invlpg'), va: hexVa }),
+  z.object({ op: z.literal('brk'), va: hexVa }),
 ]);
 
 export const scenarioSchema = z.object({
@@ -43,16 +45,40 @@ export const scenarioSchema = z.object({
       .int()
       .min(16)
       .max(1 << 20),
-    tlb: z.object({
-      sets: z
-        .number()
-        .int()
-        .min(0)
-        .max(4096)
-        .refine((n) => (n & (n - 1)) === 0, 'a power of two'),
-      ways: z.number().int().min(0).max(64),
-    }),
+    tlb: z
+      .object({
+        sets: z
+          .number()
+          .int()
+          .min(0)
+          .max(4096)
+          .refine((n) => (n & (n - 1)) === 0, 'a power of two')
+          .optional(),
+        ways: z.number().int().min(0).max(64).optional(),
+        preset: z
+          .string()
+          .max(40)
+          .refine((p) => (TLB_PRESET_IDS as readonly string[]).includes(p), {
+            error: (iss) =>
+              iss.input === 'cortex-a76'
+                ? `'cortex-a76' is an Arm core's TLB and the simulator models x86-64: use ${presetNames}`
+                : `a TLB preset: ${presetNames}`,
+          })
+          .optional(),
+      })
+      .superRefine((t, ctx) => {
+        if (t.preset !== undefined) {
+          if (t.sets !== undefined || t.ways !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              message: 'either a preset or sets and ways, not both (the preset gives the TLB geometry)',
+            });
+        } else if (t.sets === undefined || t.ways === undefined) {
+          ctx.addIssue({ code: 'custom', message: `sets and ways, or a preset (${presetNames})` });
+        }
+      }),
     protocol: z.enum(PROTOCOLS),
+    kernelHalf: z.boolean().optional(),
   }),
   processes: z
     .array(
@@ -69,6 +95,7 @@ export const scenarioSchema = z.object({
           .min(1)
           .max(1 << 16)
           .optional(),
+        brk: hexVa.refine((s) => (BigInt(s) & 0xfffn) === 0n, 'page-aligned (ends in 000)').optional(),
         vmas: z
           .array(
             z

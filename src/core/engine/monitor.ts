@@ -1,12 +1,14 @@
 // The invariant monitor: after every step, every TLB that a core can use right now (its loaded,
-// non-lazy mm) must agree with the page tables, unless a flush covering that page is still in
+// non-lazy mm) must agree with the page tables, in every level (a stale entry in the STLB is as
+// dangerous as one in an L1: the next L1 miss copies it back), unless a flush covering that page is still in
 // progress; and no usable TLB entry may lead to a frame that is free or has been handed to
 // someone else. Correct protocols never trip it; broken ones do, and the explanation is the lesson.
 import { newWalkOut, walkPageTable } from '../arch/x86_64/walk';
 import type { EventBody } from '../events';
 import { vaHex } from '../kernel/emit';
 import type { Machine, Proc } from '../machine';
-import { TLBF_RW, tlbEntries } from '../tlb/tlb';
+import { type CoreTlbEntry, coreTlbEntries } from '../tlb/machineTlb';
+import { TLBF_RW } from '../tlb/tlb';
 
 const out = newWalkOut();
 
@@ -57,16 +59,31 @@ export function checkInvariants(m: Machine, emit: (e: EventBody) => void): void 
     if (core.mmPid < 0 || core.lazy) continue;
     const proc = m.procs.find((p) => p.pid === core.mmPid);
     if (!proc) continue;
-    for (const e of tlbEntries(core.tlb)) {
-      if (e.pcid !== proc.pcid) continue;
-      const v = judge(m, proc, e.vpn, e.pfn, e.flags);
+    const multi = core.tlb.levels.length > 1;
+    // One verdict per cached translation, whichever arrays hold it (an L1 copy and its L2 twin).
+    const seen = new Map<string, CoreTlbEntry[]>();
+    for (const e of coreTlbEntries(core.tlb)) {
+      if (e.asid !== proc.pcid) continue;
+      const id = `${e.pageVpn}:${e.pageBasePfn}:${e.flags & TLBF_RW}`;
+      const same = seen.get(id);
+      if (same) same.push(e);
+      else seen.set(id, [e]);
+    }
+    for (const group of seen.values()) {
+      const e = group[0] as CoreTlbEntry;
+      const vpn = e.pageVpn;
+      const pfn = e.pageBasePfn;
+      const v = judge(m, proc, vpn, pfn, e.flags);
       if (v.status === 'ok' || v.status === 'pending') continue;
-      const va = vaHex(e.vpn, 0);
+      const va = vaHex(vpn, 0);
       // Keyed by the detail too, so the frame changing hands is reported again.
-      const key = `${v.status}:${core.id}:${e.vpn}:${e.pfn}:${v.detail}`;
+      const key = `${v.status}:${core.id}:${vpn}:${pfn}:${v.detail}`;
+      if (now.includes(key)) continue;
       now.push(key);
       if (m.standing.includes(key)) continue;
       m.stats.violations++;
+      // With a hierarchy, say which arrays still hold it.
+      const tlb = multi ? `TLB (${[...new Set(group.map((g) => g.arrayName))].join(', ')})` : 'TLB';
       emit(
         v.status === 'freed'
           ? {
@@ -74,16 +91,16 @@ export function checkInvariants(m: Machine, emit: (e: EventBody) => void): void 
               rule: 'freed-frame',
               core: core.id,
               va,
-              pfn: e.pfn,
-              explanation: `Core ${core.id}'s TLB still maps ${va} to frame ${e.pfn}, which ${v.detail}: an access through it reaches memory this process no longer owns.`,
+              pfn,
+              explanation: `Core ${core.id}'s ${tlb} still maps ${va} to frame ${pfn}, which ${v.detail}: an access through it reaches memory this process no longer owns.`,
             }
           : {
               type: 'invariant.violated',
               rule: 'stale-tlb',
               core: core.id,
               va,
-              pfn: e.pfn,
-              explanation: `Core ${core.id}'s TLB maps ${va} to frame ${e.pfn} but the page table ${v.detail}, and no flush of that page is in progress.`,
+              pfn,
+              explanation: `Core ${core.id}'s ${tlb} maps ${va} to frame ${pfn} but the page table ${v.detail}, and no flush of that page is in progress.`,
             },
       );
     }

@@ -16,8 +16,11 @@ export function stepAccess(ctx: Ctx, f: Extract<Frame, { fn: 'access' }>): void 
   const va = vaHex(f.vpn, f.off);
   ctx.emit({ type: 'access', core: core.id, tid: th.tid, va, kind: f.kind });
   const missesBefore = m.stats.tlbMisses;
+  const tlbCyclesBefore = core.tlb.stats.cycles;
   const ok = translate(m, core, f.vpn, f.kind, true, out, ctx.emit);
-  ctx.cost += m.cost.tlbHit;
+  // The TLB lookup at its preset's cost (L1 hit, L2 hit, or the probes before a walk; a
+  // sets/ways TLB charges the flat m.cost.tlbHit), then each level of a walk.
+  ctx.cost += core.tlb.stats.cycles - tlbCyclesBefore;
   if (m.stats.tlbMisses !== missesBefore) ctx.cost += m.cost.walkLevel * m.ctl.levels;
   if (!ok) {
     m.stats.faults++;

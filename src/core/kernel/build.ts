@@ -2,13 +2,15 @@
 // each process's page tables and VMAs (populated pages mapped), threads placed on run queues.
 import { encodeEntry } from '../arch/x86_64/pte';
 import { DEFAULT_CONTROL, writeEntry } from '../arch/x86_64/walk';
+import { shareInClones } from '../clone';
 import { DEFAULT_COSTS } from '../costs';
 import { parseHex } from '../hex';
 import type { Core, Machine, Op, Proc, ProtBits, Thread } from '../machine';
 import { allocFrame, allocFrameRun, createPhysMem } from '../mem/physmem';
 import { seedPrng } from '../prng';
 import type { OpSpec, ScenarioSpec } from '../spec';
-import { createTlb } from '../tlb/tlb';
+import { coreTlbSeed, createCoreTlb } from '../tlb/machineTlb';
+import { linkKernelHalf } from './kernelHalf';
 import { ensureEntry, ensurePte } from './pagetable';
 import { protBits } from './vma';
 
@@ -53,6 +55,11 @@ function buildOp(o: OpSpec): Op | string {
       return { op: 'fork', child: o.child };
     case 'exit':
       return { op: 'exit' };
+    case 'brk': {
+      const v = parseHex(o.va);
+      if (v === null) return `bad address ${o.va}`;
+      return { op: 'brk', addr: Number(v) };
+    }
     case 'invlpg': {
       const p = vaParts(o.va);
       if (!p) return `bad address ${o.va}`;
@@ -67,10 +74,14 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
   if (zeroPfn === null) return { ok: false, error: 'machine.frames: too few frames for the zero page' };
   const cores: Core[] = [];
   for (let id = 0; id < spec.machine.cores; id++) {
+    const tlb = createCoreTlb(spec.machine.tlb, coreTlbSeed(seed, id), DEFAULT_COSTS.tlbHit);
+    if (!tlb.ok) return { ok: false, error: tlb.error };
     cores.push({
       id,
       now: 0,
-      tlb: createTlb(spec.machine.tlb.sets, spec.machine.tlb.ways),
+      tlb: tlb.h,
+      tlbHits: 0,
+      tlbMisses: 0,
       mmPid: -1,
       cr3Pfn: -1,
       pcid: 0,
@@ -131,6 +142,8 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
     }
     const root = allocFrame(mem, 'pagetable', ps.pid);
     if (root === null) return { ok: false, error: `processes[${i}]: out of physical memory` };
+    if (spec.machine.kernelHalf && !linkKernelHalf(m, root))
+      return { ok: false, error: 'machine.frames: too few frames for the kernel half' };
     const proc: Proc = {
       pid: ps.pid,
       name: ps.name,
@@ -142,6 +155,12 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       pcid: i + 1,
       alive: true,
     };
+    if (ps.brk !== undefined) {
+      const b = vaParts(ps.brk);
+      if (b?.off !== 0) return { ok: false, error: `processes[${i}].brk: not page-aligned` };
+      proc.startBrk = b.vpn * 4096;
+      proc.brk = proc.startBrk;
+    }
     for (const [j, vs] of ps.vmas.entries()) {
       const start = vaParts(vs.start);
       if (start?.off !== 0) return { ok: false, error: `processes[${i}].vmas[${j}].start: not page-aligned` };
@@ -189,7 +208,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       tid: ts.tid,
       pid: ts.pid,
       core: ts.core,
-      program,
+      program: shareInClones(program),
       pc: 0,
       state: 'ready',
       exitReason: '',
@@ -200,6 +219,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
     if (spec.processes.some((p) => p.pid === ts.pid && p.forkOf !== undefined)) t.state = 'unborn';
     else core.runq.push(t.tid);
   }
+  shareInClones(spec);
   return { ok: true, machine: m };
 }
 

@@ -13,6 +13,7 @@ import { vaHex } from './emit';
 import { ensurePte, findPte, markPending, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { findVma, protString } from './vma';
+import { linkKernelHalf } from './kernelHalf';
 
 type ForkFrame = Extract<Frame, { fn: 'fork' }>;
 
@@ -35,7 +36,12 @@ export function stepFork(ctx: Ctx, f: ForkFrame): void {
       if (root === null) return exit(-12); // ENOMEM
       ctx.emit({ type: 'frame.alloc', pfn: root, pid: child.pid, use: 'pagetable' });
       child.rootPfn = root;
+      if (m.kernelPdpt !== undefined) linkKernelHalf(m, root);
       child.vmas = parent.vmas.map((v) => ({ ...v, prot: { ...v.prot } }));
+      if (parent.startBrk !== undefined) {
+        child.startBrk = parent.startBrk;
+        child.brk = parent.brk ?? parent.startBrk;
+      }
       for (const v of parent.vmas) {
         ctx.emit({
           type: 'vma.map',

@@ -7,8 +7,9 @@ import { vaHex } from './emit';
 import { stepFork } from './fork';
 import { stepMprotect } from './mprotect';
 import { stepMunmap } from './munmap';
+import { invlpg } from '../tlb/invalidate';
+import { doBrk } from './brk';
 import { exitThread } from './thread';
-import { tlbInvalidatePage } from '../tlb/tlb';
 import { protString } from './vma';
 
 export function startNextOp(ctx: Ctx): void {
@@ -157,10 +158,14 @@ export function startNextOp(ctx: Ctx): void {
     case 'exit':
       exitThread(ctx, th, 'exit');
       return;
+    case 'brk':
+      doBrk(ctx, th, op.addr);
+      return;
     case 'invlpg': {
       // INVLPG drops this page's entries in the current PCID, plus global ones, whatever their
-      // page size: a 2 MiB entry goes whichever 4 KiB page inside it is named (SDM 4.10.4.1).
-      const removed = tlbInvalidatePage(core.tlb, op.vpn, core.pcid);
+      // page size and in every TLB level: a 2 MiB entry goes whichever 4 KiB page inside it is
+      // named (SDM 4.10.4.1).
+      const removed = invlpg(core.tlb, op.vpn, core.pcid).total;
       ctx.emit({
         type: 'tlb.invalidate',
         core: core.id,

@@ -1,14 +1,15 @@
 import type { Ctx } from '../engine/ctx';
 import type { Proc } from '../machine';
-import { tlbInvalidatePcid } from '../tlb/tlb';
+import { movToCr3 } from '../tlb/invalidate';
 
 /**
  * A full flush of one mm's entries on the acting core: MOV to CR3 without the no-flush bit
- * drops the non-global entries of that PCID (SDM 4.10.4.1). Returns how many went.
+ * drops the non-global entries of that PCID from every TLB level (SDM 4.10.4.1). Returns how
+ * many went.
  */
 export function flushPcid(ctx: Ctx, proc: Proc, reason: string, quietIfEmpty = false): number {
   const { m, core } = ctx;
-  const removed = tlbInvalidatePcid(core.tlb, proc.pcid);
+  const removed = movToCr3(core.tlb, proc.pcid, false).total;
   ctx.cost += m.cost.fullFlush;
   if (removed === 0 && quietIfEmpty) return 0;
   m.stats.invalidations++;

@@ -10,6 +10,30 @@ function errorBits(code: number): string {
   return bits.length ? bits.join('|') : 'none';
 }
 
+const SIDE: Record<string, string> = { l1d: 'L1 dTLB', l1i: 'L1 iTLB', l1: 'L1 TLB', l2: 'L2 TLB' };
+
+function narrateHit(e: Extract<SimEvent, { type: 'tlb.hit' }>): string {
+  const cycles = e.cycles !== undefined ? ` (${e.cycles} cycle${e.cycles === 1 ? '' : 's'})` : '';
+  // A one-array TLB (level 'l1', no array name) reads as it always has.
+  if (e.array === undefined) {
+    return `Core ${e.core}'s TLB has ${e.va}: frame ${e.pfn}, no page walk and no page-table read.`;
+  }
+  if (e.level === 'l2') {
+    const refill = e.refill
+      ? ` It is copied into the ${e.refill}${e.evicted ? `, evicting ${e.evicted}` : ''}, so the next access hits in L1.`
+      : '';
+    return `L2 TLB hit: core ${e.core}'s L1 TLB misses ${e.va}, but its ${e.array} has it: frame ${e.pfn}${cycles}, slower than an L1 hit but no page walk.${refill}`;
+  }
+  return `${SIDE[e.level] ?? 'TLB'} hit: core ${e.core}'s ${e.array} has ${e.va}: frame ${e.pfn}${cycles}, no page walk and no page-table read.`;
+}
+
+function narrateFill(e: Extract<SimEvent, { type: 'tlb.fill' }>): string {
+  const head = `Core ${e.core} caches ${e.va} -> frame ${e.pfn} under PCID ${e.asid} (${e.flags})`;
+  if (e.arrays === undefined) return `${head}${e.evicted ? `, evicting ${e.evicted}` : ''}.`;
+  const gone = (e.evictions ?? []).map((v) => `${v.va} from the ${v.array}`);
+  return `${head} in the ${e.arrays.join(' and the ')}${gone.length ? `, evicting ${gone.join(' and ')}` : ''}.`;
+}
+
 export function narrate(e: SimEvent): string {
   switch (e.type) {
     case 'access':
@@ -17,15 +41,17 @@ export function narrate(e: SimEvent): string {
     case 'access.done':
       return `The ${e.kind} reaches physical address ${e.pa} (value ${e.value}).`;
     case 'tlb.hit':
-      return `Core ${e.core}'s TLB has ${e.va}: frame ${e.pfn}, no page walk and no page-table read.`;
+      return narrateHit(e);
     case 'tlb.miss':
-      return e.reason === 'set-dirty'
-        ? `Core ${e.core} has ${e.va} cached with D clear; to set the dirty bit the CPU walks again (SDM 4.8).`
-        : `Core ${e.core}'s TLB has no entry for ${e.va}: the hardware walks the page table from CR3.`;
+      if (e.reason === 'set-dirty')
+        return `Core ${e.core} has ${e.va} cached with D clear; to set the dirty bit the CPU walks again (SDM 4.8).`;
+      if (e.side !== undefined)
+        return `Neither core ${e.core}'s ${SIDE[e.side]} nor its L2 TLB has an entry for ${e.va}${e.cycles !== undefined ? ` (${e.cycles} cycles to find out)` : ''}: the hardware walks the page table from CR3.`;
+      return `Core ${e.core}'s TLB has no entry for ${e.va}: the hardware walks the page table from CR3.`;
     case 'walk.level':
       return `${LEVEL[e.level] ?? `L${e.level}`}[${e.index}] in frame ${e.table}: ${e.entry} (${e.flags}).`;
     case 'tlb.fill':
-      return `Core ${e.core} caches ${e.va} -> frame ${e.pfn} under PCID ${e.asid} (${e.flags})${e.evicted ? `, evicting ${e.evicted}` : ''}.`;
+      return narrateFill(e);
     case 'tlb.invalidate':
       return e.scope === 'page'
         ? `Core ${e.core}: ${e.reason} ${e.va} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed).`
@@ -50,13 +76,19 @@ export function narrate(e: SimEvent): string {
         fixup: `The exception table sends the kernel to the fixup code; the syscall fails cleanly.`,
       }[e.how];
     case 'signal':
-      return `No VMA${e.code === 'SEGV_ACCERR' ? ' permission' : ''} for ${e.va}: the kernel sends ${e.signal} (${e.code}) to T${e.tid}.`;
+      return e.code === 'SEGV_ACCERR'
+        ? `The VMA at ${e.va} does not allow this access: the kernel sends ${e.signal} (${e.code}) to T${e.tid}.`
+        : `${BigInt(e.va) >= 1n << 63n ? `${e.va} is in the kernel half, so no user VMA covers it` : `No VMA covers ${e.va}`}: the kernel sends ${e.signal} (${e.code}) to T${e.tid}.`;
     case 'syscall.enter':
       return `T${e.tid} calls ${e.name}(${e.args.join(', ')}).`;
     case 'syscall.exit':
+      // brk returns an address (the new break, or the old one when refused), not an errno.
+      if (e.name === 'brk') return `brk returns 0x${e.ret.toString(16)}, the program break, to T${e.tid}.`;
       return `${e.name} returns ${e.ret}${e.ret < 0 ? ` (-errno)` : ''} to T${e.tid}.`;
     case 'vma.map':
       return `A VMA ${e.start}-${e.end} (${e.prot}) is added for process ${e.pid}; no page is mapped yet.`;
+    case 'vma.grow':
+      return `brk moves process ${e.pid}'s heap end from ${e.oldEnd} to ${e.end}: only the VMA grows; no frame is allocated and no PTE is written until the first touch faults.`;
     case 'vma.protect':
       return `Process ${e.pid}'s range ${e.start}-${e.end} becomes ${e.prot}; now its PTEs are rewritten.`;
     case 'vma.unmap':

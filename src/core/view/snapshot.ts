@@ -7,7 +7,9 @@ import { vaHex } from '../kernel/emit';
 import { protString } from '../kernel/vma';
 import type { Machine } from '../machine';
 import { tlbFlagString } from '../mmu/translate';
-import { tlbEntries } from '../tlb/tlb';
+import type { TlbHierarchy } from '../tlb/hierarchy';
+import { coreTlbEntries } from '../tlb/machineTlb';
+import { presetById } from '../tlb/presets';
 import { narrate } from './narrate';
 import { type EntryStatus, entryStatus } from '../engine/monitor';
 
@@ -34,15 +36,41 @@ export interface TlbEntryRow {
   global: boolean;
   /** Against memory now: ok, flush pending, stale (nothing will flush it), or a freed frame. */
   status: EntryStatus;
+  /** Index into TlbView.levels of the array holding the entry. */
+  level: number;
+}
+
+/** One TLB array of a core (a sets/ways TLB has exactly one). */
+export interface TlbLevelView {
+  /** The array's name: 'TLB', 'L1 dTLB 4K', 'STLB 4K+2M', ... */
+  name: string;
+  role: 'l1i' | 'l1d' | 'l1' | 'l2';
+  /** A short label for the panel: L1i, L1d, L1 or L2. */
+  label: string;
+  /** The page sizes it holds: '4K', '2M', '4K+2M', '4K+2M+1G', ... */
+  sizes: string;
+  sets: number;
+  ways: number;
+  /** Probes of this array that hit / missed. */
+  hits: number;
+  misses: number;
+  entries: TlbEntryRow[];
 }
 
 export interface TlbView {
   core: number;
+  /** What the TLB models: the preset's title, or the sets x ways TLB's. */
+  title: string;
+  /** The first array's geometry (the whole TLB's, for a sets/ways TLB). */
   sets: number;
   ways: number;
+  /** Translations served without a walk (any level), and walks. */
   hits: number;
   misses: number;
+  /** Every array's entries, in level order (the same rows as levels[i].entries). */
   entries: TlbEntryRow[];
+  /** Each array with its own entries: L1 iTLB(s), L1 dTLB(s) or a unified L1, then the L2. */
+  levels: TlbLevelView[];
 }
 
 export interface PtEntryView {
@@ -217,6 +245,56 @@ function tableView(
   return { pfn, level, entries };
 }
 
+const LEVEL_LABEL: Record<TlbLevelView['role'], string> = { l1i: 'L1i', l1d: 'L1d', l1: 'L1', l2: 'L2' };
+
+function tlbView(m: Machine, core: number, h: TlbHierarchy, hits: number, misses: number): TlbView {
+  const levels: TlbLevelView[] = h.levels.map((l) => ({
+    name: l.name,
+    role: l.role,
+    label: LEVEL_LABEL[l.role],
+    sizes: ['4K', '2M', '1G'].filter((_, k) => (l.shiftMask >>> k) & 1).join('+'),
+    sets: l.sets,
+    ways: l.ways,
+    hits: l.hits,
+    misses: l.misses,
+    entries: [],
+  }));
+  const entries: TlbEntryRow[] = [];
+  for (const e of coreTlbEntries(h)) {
+    const size = e.pageShift === 12 ? '' : e.pageShift === 21 ? ' 2M' : ' 1G';
+    // A fragment of a larger page (splintered into an array that does not hold its size) says so.
+    const of = e.origShift === e.pageShift ? '' : ` of ${e.origShift === 21 ? '2M' : '1G'}`;
+    const row: TlbEntryRow = {
+      set: e.set,
+      way: e.way,
+      va: vaHex(canonicalVpn(e.vpn), 0),
+      pcid: e.asid,
+      pfn: e.pfn,
+      // A large page's entry says so: one entry covers 512 or 262144 small pages.
+      flags: `${tlbFlagString(e.flags)}${size}${of}`,
+      global: e.global,
+      status: entryStatus(m, pidOfPcid(m, e.asid), e.pageVpn, e.pageBasePfn, e.flags),
+      level: e.array,
+    };
+    entries.push(row);
+    levels[e.array]?.entries.push(row);
+  }
+  const first = h.levels[0];
+  const preset = presetById(h.preset);
+  return {
+    core,
+    title:
+      preset?.title ??
+      `${(first?.sets ?? 0) * (first?.ways ?? 0)}-entry TLB (${first?.sets ?? 0} sets x ${first?.ways ?? 0} ways, LRU)`,
+    sets: first?.sets ?? 0,
+    ways: first?.ways ?? 0,
+    hits,
+    misses,
+    entries,
+    levels,
+  };
+}
+
 function pidOfPcid(m: Machine, pcid: number): number {
   return m.procs.find((p) => p.pcid === pcid)?.pid ?? -1;
 }
@@ -303,27 +381,7 @@ export function buildSnapshot(
       localGen: c.mmPid >= 0 ? (c.localGen[c.mmPid] ?? null) : null,
       now: c.now,
     })),
-    tlbs: m.cores.map((c) => ({
-      core: c.id,
-      sets: c.tlb.sets,
-      ways: c.tlb.ways,
-      hits: c.tlb.hits,
-      misses: c.tlb.misses,
-      entries: tlbEntries(c.tlb).map((e) => ({
-        set: e.set,
-        way: e.way,
-        va: vaHex(canonicalVpn(e.vpn), 0),
-        pcid: e.pcid,
-        pfn: e.pfn,
-        // A large page's entry says so: one entry covers 512 or 262144 small pages.
-        flags:
-          e.pageShift === 12
-            ? tlbFlagString(e.flags)
-            : `${tlbFlagString(e.flags)} ${e.pageShift === 21 ? '2M' : '1G'}`,
-        global: (e.flags & 8) !== 0,
-        status: entryStatus(m, pidOfPcid(m, e.pcid), e.vpn, e.pfn, e.flags),
-      })),
-    })),
+    tlbs: m.cores.map((c) => tlbView(m, c.id, c.tlb, c.tlbHits, c.tlbMisses)),
     procs: m.procs.map((p) => ({
       pid: p.pid,
       name: p.name,

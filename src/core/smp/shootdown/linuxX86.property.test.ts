@@ -11,7 +11,9 @@ import { hex } from '../../hex';
 import { createMachine } from '../../kernel/build';
 import { step } from '../../engine/step';
 import type { OpSpec, ScenarioSpec } from '../../spec';
-import { tlbEntries } from '../../tlb/tlb';
+import { createHierarchy, type TlbHierarchy } from '../../tlb/hierarchy';
+import type { PageShift, TlbRole } from '../../tlb/level';
+import { coreTlbEntries } from '../../tlb/machineTlb';
 
 const BASE = 0x7f0000000;
 const PAGES = 6;
@@ -186,63 +188,119 @@ const PINNED: [OpSpec[][], number][] = [
   ],
 ];
 
+/**
+ * Runs one random program to the end, checking after every step, in every TLB array, what the
+ * engine's monitor is not trusted to check on its own (see the top of the file).
+ */
+function runAndCheck(spec: ScenarioSpec, tiny = false): void {
+  const r = createMachine(spec);
+  if (!r.ok) throw new Error(r.error);
+  const m = r.machine;
+  if (tiny) for (const c of m.cores) c.tlb = tinyHierarchy(c.id);
+  // (pid, vpn, pfn) whose shootdown has completed.
+  const unmapped: { vpn: number; pfn: number }[] = [];
+  const inFlight = new Map<number, { vpn: number; pfn: number }[]>();
+  let guard = 0;
+  while (!m.done && guard++ < 5000) {
+    const clocks = m.cores.map((c) => c.now);
+    const events: SimEvent[] = step(m);
+    // The acting core is the one whose clock moved (pte.write carries no core).
+    const actor = m.cores.findIndex((c, i) => c.now !== clocks[i]);
+    for (const e of events) {
+      expect(e.type).not.toBe('invariant.violated');
+      if (e.type === 'pte.write' && e.pid === 1 && e.new === '0x0000000000000000' && e.old !== e.new) {
+        const vpn = Number(BigInt(e.va) >> 12n);
+        const pfn = Number((BigInt(e.old) >> 12n) & 0xffffffffffn);
+        const list = inFlight.get(actor) ?? [];
+        list.push({ vpn, pfn });
+        inFlight.set(actor, list);
+      }
+      if (e.type === 'shootdown.end') {
+        unmapped.push(...(inFlight.get(e.core) ?? []));
+        inFlight.delete(e.core);
+      }
+      if (e.type === 'pte.write' && e.pid === 1 && e.new !== '0x0000000000000000') {
+        // Mapped again: the old (vpn, frame) pair may legitimately come back only via a new walk.
+        const vpn = Number(BigInt(e.va) >> 12n);
+        for (let i = unmapped.length - 1; i >= 0; i--) if (unmapped[i]?.vpn === vpn) unmapped.splice(i, 1);
+      }
+    }
+    for (const c of m.cores) {
+      if (c.mmPid < 0 || c.lazy) continue;
+      const proc = m.procs.find((p) => p.pid === c.mmPid)!;
+      for (const e of coreTlbEntries(c.tlb)) {
+        if (e.asid !== proc.pcid) continue;
+        expect(m.mem.used.has(e.pfn), `core ${c.id} reaches free frame ${e.pfn}`).toBe(true);
+        if (proc.pid === 1) {
+          const stale = unmapped.some((u) => u.vpn === e.vpn && u.pfn === e.pfn);
+          expect(stale, `core ${c.id} still translates unmapped page ${e.vpn.toString(16)}`).toBe(false);
+        }
+      }
+    }
+  }
+  expect(m.done).toBe(true);
+  for (const c of m.cores) l2HitsSeen += c.tlb.stats.l2Hits;
+}
+
+/** STLB hits over a property run: the tiny hierarchy must really exercise the L2. */
+let l2HitsSeen = 0;
+
+/** Split 2-entry L1s and an 8-entry, 2-way L2: small enough that 6 pages overflow the L1s. */
+function tinyHierarchy(core: number): TlbHierarchy {
+  const a = (name: string, role: TlbRole, entries: number, ways: number, shifts: PageShift[]) => ({
+    name,
+    role,
+    entries,
+    ways,
+    policy: 'lru' as const,
+    pageShifts: shifts,
+    source: 'test',
+  });
+  const r = createHierarchy(
+    {
+      id: 'tiny',
+      title: 'tiny',
+      arrays: [
+        a('L1 iTLB', 'l1i', 2, 2, [12, 21, 30]),
+        a('L1 dTLB', 'l1d', 2, 2, [12, 21, 30]),
+        a('STLB', 'l2', 8, 2, [12, 21, 30]),
+      ],
+      costs: { l1Hit: 1, l2Hit: 7, miss: 9 },
+    },
+    core + 1,
+  );
+  if (!r.ok) throw new Error(r.error);
+  return r.h;
+}
+
 describe('Linux x86 shootdown (property)', () => {
   it('leaves no usable stale translation after a shootdown and never reaches a freed frame', () => {
     fc.assert(
       fc.property(withChildArb, fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
-        // Core 3 runs the other process, touching its own pages.
-        const r = createMachine(scenario(programs, seed));
-        if (!r.ok) throw new Error(r.error);
-        const m = r.machine;
-        // (pid, vpn, pfn) whose shootdown has completed.
-        const unmapped: { vpn: number; pfn: number }[] = [];
-        const inFlight = new Map<number, { vpn: number; pfn: number }[]>();
-        let guard = 0;
-        while (!m.done && guard++ < 5000) {
-          const clocks = m.cores.map((c) => c.now);
-          const events: SimEvent[] = step(m);
-          // The acting core is the one whose clock moved (pte.write carries no core).
-          const actor = m.cores.findIndex((c, i) => c.now !== clocks[i]);
-          for (const e of events) {
-            expect(e.type).not.toBe('invariant.violated');
-            if (e.type === 'pte.write' && e.pid === 1 && e.new === '0x0000000000000000' && e.old !== e.new) {
-              const vpn = Number(BigInt(e.va) >> 12n);
-              const pfn = Number((BigInt(e.old) >> 12n) & 0xffffffffffn);
-              const list = inFlight.get(actor) ?? [];
-              list.push({ vpn, pfn });
-              inFlight.set(actor, list);
-            }
-            if (e.type === 'shootdown.end') {
-              unmapped.push(...(inFlight.get(e.core) ?? []));
-              inFlight.delete(e.core);
-            }
-            if (e.type === 'pte.write' && e.pid === 1 && e.new !== '0x0000000000000000') {
-              // Mapped again: the old (vpn, frame) pair may legitimately come back only via a new walk.
-              const vpn = Number(BigInt(e.va) >> 12n);
-              for (let i = unmapped.length - 1; i >= 0; i--)
-                if (unmapped[i]?.vpn === vpn) unmapped.splice(i, 1);
-            }
-          }
-          for (const c of m.cores) {
-            if (c.mmPid < 0 || c.lazy) continue;
-            const proc = m.procs.find((p) => p.pid === c.mmPid)!;
-            for (const e of tlbEntries(c.tlb)) {
-              if (e.pcid !== proc.pcid) continue;
-              expect(m.mem.used.has(e.pfn), `core ${c.id} reaches free frame ${e.pfn}`).toBe(true);
-              if (proc.pid === 1) {
-                const stale = unmapped.some((u) => u.vpn === e.vpn && u.pfn === e.pfn);
-                expect(stale, `core ${c.id} still translates unmapped page ${e.vpn.toString(16)}`).toBe(
-                  false,
-                );
-              }
-            }
-          }
-        }
-        expect(m.done).toBe(true);
+        runAndCheck(scenario(programs, seed));
       }),
       // No shrinking: a failing case is reported as found (shrinking these nested programs takes minutes).
       { numRuns: 150, endOnFailure: true, examples: PINNED },
     );
+  });
+
+  // The same checks with real TLB hierarchies: every level must be invalidated, or a stale entry
+  // left in an STLB comes back on the next L1 miss. Skylake's L1s never overflow with these few
+  // pages, so a tiny two-level hierarchy (2-entry L1s, 8-entry L2) forces L1 evictions and STLB
+  // refills too.
+  it.each([
+    ['the skylake preset', false],
+    ['a tiny two-level hierarchy', true],
+  ] as const)('with %s: no stale translation, no freed frame, no monitor violation', (_, tiny) => {
+    fc.assert(
+      fc.property(withChildArb, fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
+        const spec = scenario(programs, seed);
+        spec.machine.tlb = { preset: 'skylake' };
+        runAndCheck(spec, tiny);
+      }),
+      { numRuns: 100, endOnFailure: true, examples: [...PINNED, ...PINNED_COW_PUT] },
+    );
+    if (tiny) expect(l2HitsSeen).toBeGreaterThan(0);
   });
 
   it.each(['counter', 'amd-invlpgb', 'lazy-upgrade'] as const)(

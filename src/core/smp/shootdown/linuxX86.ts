@@ -12,7 +12,7 @@ import { procOf } from '../../engine/ctx';
 import { vaHex } from '../../kernel/emit';
 import type { Frame, Proc, Shootdown } from '../../machine';
 import { putFrame } from '../../mem/physmem';
-import { tlbInvalidatePage } from '../../tlb/tlb';
+import { invlpg } from '../../tlb/invalidate';
 import { flushPcid } from '../flushPcid';
 import { chooseTargets } from './targets';
 
@@ -221,7 +221,7 @@ function ipiPhase(ctx: Ctx, f: IpiFrame): void {
 function invlpgEach(ctx: Ctx, proc: Proc, vpns: number[], reason: string): void {
   const { m, core } = ctx;
   for (const vpn of vpns) {
-    const removed = tlbInvalidatePage(core.tlb, vpn, proc.pcid);
+    const removed = invlpg(core.tlb, vpn, proc.pcid).total;
     m.stats.invalidations++;
     ctx.cost += m.cost.invlpg;
     ctx.emit({ type: 'tlb.invalidate', core: core.id, scope: 'page', va: vaHex(vpn, 0), removed, reason });
@@ -237,7 +237,7 @@ function issueInvlpgb(ctx: Ctx, proc: Proc, sd: Shootdown): void {
   const { m, core } = ctx;
   ctx.cost += m.cost.invlpgbPerPage * sd.vpns.length;
   for (const vpn of sd.vpns) {
-    const removed = tlbInvalidatePage(core.tlb, vpn, proc.pcid);
+    const removed = invlpg(core.tlb, vpn, proc.pcid).total;
     m.stats.invalidations++;
     ctx.emit({
       type: 'tlb.invalidate',
@@ -258,7 +258,7 @@ function completeInvlpgb(ctx: Ctx, proc: Proc, sd: Shootdown): void {
   for (const c of m.cores) {
     if (c.id === core.id) continue;
     for (const vpn of sd.vpns) {
-      const removed = tlbInvalidatePage(c.tlb, vpn, proc.pcid);
+      const removed = invlpg(c.tlb, vpn, proc.pcid).total;
       if (removed > 0) {
         m.stats.invalidations++;
         ctx.emit({
