@@ -70,12 +70,12 @@ describe('kernel lessons', () => {
     const firstFault = ev.findIndex((e) => e.type === 'fault.raised');
     expect(grow).toBeGreaterThanOrEqual(0);
     // Between brk and the first fault, no frame and no PTE.
-    expect(ev.slice(grow, firstFault).some((e) => e.type === 'frame.alloc' || e.type === 'pte.write')).toBe(false);
-    expect(ev.filter((e) => e.type === 'fault.resolved').map((e) => e.type === 'fault.resolved' && e.how)).toEqual([
-      'zero-page',
-      'demand-zero',
-      'cow-copy',
-    ]);
+    expect(ev.slice(grow, firstFault).some((e) => e.type === 'frame.alloc' || e.type === 'pte.write')).toBe(
+      false,
+    );
+    expect(
+      ev.filter((e) => e.type === 'fault.resolved').map((e) => e.type === 'fault.resolved' && e.how),
+    ).toEqual(['zero-page', 'demand-zero', 'cow-copy']);
     const reads = ev.filter((e) => e.type === 'access.done' && e.kind === 'read');
     expect(reads.map((e) => e.type === 'access.done' && e.value)).toEqual([0, 7]);
     expect(ev.find((e) => e.type === 'signal')).toMatchObject({ code: 'SEGV_MAPERR', va: '0x55555555c008' });
@@ -89,7 +89,11 @@ describe('kernel lessons', () => {
       [7, '0x7f0000000010'],
       [5, '0xffffffff81000000'],
     ]);
-    expect(ev.flatMap((e) => (e.type === 'signal' ? [e.code] : []))).toEqual(['SEGV_MAPERR', 'SEGV_ACCERR', 'SEGV_MAPERR']);
+    expect(ev.flatMap((e) => (e.type === 'signal' ? [e.code] : []))).toEqual([
+      'SEGV_MAPERR',
+      'SEGV_ACCERR',
+      'SEGV_MAPERR',
+    ]);
     // The kernel text is reached through the shared PML4 slot 511 and is supervisor-only.
     const kernelWalk = ev.filter((e) => e.type === 'walk.level' && e.core === 2);
     expect(kernelWalk.map((e) => e.type === 'walk.level' && e.index)).toEqual([511, 510, 8, 0]);

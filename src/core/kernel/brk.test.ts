@@ -36,13 +36,24 @@ describe('brk', () => {
   it('grows the heap VMA to the page-rounded break and maps nothing', () => {
     const { ev, rets, m } = run([brk(HEAP + 0x2100)]);
     expect(rets).toEqual([HEAP + 0x2100]);
-    expect(ev.find((e) => e.type === 'vma.grow')).toMatchObject({ start: hex(HEAP), oldEnd: hex(HEAP), end: hex(HEAP + 0x3000) });
+    expect(ev.find((e) => e.type === 'vma.grow')).toMatchObject({
+      start: hex(HEAP),
+      oldEnd: hex(HEAP),
+      end: hex(HEAP + 0x3000),
+    });
     expect(ev.some((e: SimEvent) => e.type === 'frame.alloc' || e.type === 'pte.write')).toBe(false);
-    expect(m.procs[0]?.vmas.find((v) => v.name === 'heap')).toMatchObject({ startVpn: HEAP / 4096, endVpn: HEAP / 4096 + 3 });
+    expect(m.procs[0]?.vmas.find((v) => v.name === 'heap')).toMatchObject({
+      startVpn: HEAP / 4096,
+      endVpn: HEAP / 4096 + 3,
+    });
   });
 
   it('extends the same VMA on a second call, and a touch inside it demand-faults', () => {
-    const { ev, rets } = run([brk(HEAP + 0x1000), brk(HEAP + 0x3000), { op: 'write', va: hex(HEAP + 0x2008), value: 9 }]);
+    const { ev, rets } = run([
+      brk(HEAP + 0x1000),
+      brk(HEAP + 0x3000),
+      { op: 'write', va: hex(HEAP + 0x2008), value: 9 },
+    ]);
     expect(rets).toEqual([HEAP + 0x1000, HEAP + 0x3000]);
     expect(ev.filter((e) => e.type === 'vma.grow')).toHaveLength(2);
     expect(ev.find((e) => e.type === 'fault.resolved')).toMatchObject({ how: 'demand-zero' });

@@ -13,11 +13,18 @@ const PAGE = 4096;
 export function doBrk(ctx: Ctx, th: Thread, addr: number): void {
   const { m, core } = ctx;
   const proc = procOf(m, th.pid);
-  ctx.emit({ type: 'syscall.enter', core: core.id, tid: th.tid, name: 'brk', args: [`0x${addr.toString(16)}`] });
+  ctx.emit({
+    type: 'syscall.enter',
+    core: core.id,
+    tid: th.tid,
+    name: 'brk',
+    args: [`0x${addr.toString(16)}`],
+  });
   ctx.cost += m.cost.kernelEntry;
   const start = proc.startBrk ?? 0;
   const old = proc.brk ?? 0;
-  const ret = (v: number) => ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'brk', ret: v });
+  const ret = (v: number) =>
+    ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'brk', ret: v });
   // No heap, below the heap start, beyond the user half (TASK_SIZE, 2^47), or shrinking (not
   // modelled): the old break comes back.
   if (start === 0 || addr < start || addr < old || addr >= 2 ** 47) {

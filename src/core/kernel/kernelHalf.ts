@@ -27,7 +27,7 @@ function kernelPdpt(m: Machine): number | null {
   const pd = allocFrame(m.mem, 'pagetable', -1);
   const pt = allocFrame(m.mem, 'pagetable', -1);
   if (pdpt === null || pd === null || pt === null) return null;
-  const table = (pfn: number): [number, number] => [((PTE_P | PTE_RW | PTE_A | PTE_D) | (pfn << 12)) >>> 0, 0];
+  const table = (pfn: number): [number, number] => [(PTE_P | PTE_RW | PTE_A | PTE_D | (pfn << 12)) >>> 0, 0];
   writeEntry(m.mem, pdpt, 510, ...table(pd));
   writeEntry(m.mem, pd, 8, ...table(pt));
   for (const [i, page] of KERNEL_PAGES.entries()) {
@@ -44,6 +44,6 @@ function kernelPdpt(m: Machine): number | null {
 export function linkKernelHalf(m: Machine, rootPfn: number): boolean {
   const pdpt = kernelPdpt(m);
   if (pdpt === null) return false;
-  writeEntry(m.mem, rootPfn, PML4_SLOT, ((PTE_P | PTE_RW | PTE_A | PTE_D) | (pdpt << 12)) >>> 0, 0);
+  writeEntry(m.mem, rootPfn, PML4_SLOT, (PTE_P | PTE_RW | PTE_A | PTE_D | (pdpt << 12)) >>> 0, 0);
   return true;
 }

@@ -33,10 +33,18 @@ export const demandZero: ScenarioSpec = {
   ],
   keyMoments: [
     { label: 'brk grows the heap VMA; nothing is mapped', event: 'vma.grow', match: { pid: 1 } },
-    { label: 'First read: a not-present fault', event: 'fault.raised', match: { kind: 'not-present', access: 'read' } },
+    {
+      label: 'First read: a not-present fault',
+      event: 'fault.raised',
+      match: { kind: 'not-present', access: 'read' },
+    },
     { label: 'The shared zero page, read-only', event: 'fault.resolved', match: { how: 'zero-page' } },
     { label: 'First write: a fresh zeroed frame', event: 'fault.resolved', match: { how: 'demand-zero' } },
-    { label: 'Writing the zero-page mapping faults again', event: 'fault.raised', match: { kind: 'protection', access: 'write' } },
+    {
+      label: 'Writing the zero-page mapping faults again',
+      event: 'fault.raised',
+      match: { kind: 'protection', access: 'write' },
+    },
     { label: 'A private frame replaces the zero page', event: 'fault.resolved', match: { how: 'cow-copy' } },
     { label: 'Past the break: no VMA, SIGSEGV', event: 'signal', match: { code: 'SEGV_MAPERR' } },
   ],

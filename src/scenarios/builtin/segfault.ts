@@ -16,7 +16,11 @@ export const segfault: ScenarioSpec = {
   machine: { cores: 3, frames: 96, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86', kernelHalf: true },
   processes: [
     { pid: 1, name: 'wild', vmas: [] },
-    { pid: 2, name: 'readonly', vmas: [{ start: '0x7f0000000000', pages: 1, prot: 'r', name: 'ro', populate: true }] },
+    {
+      pid: 2,
+      name: 'readonly',
+      vmas: [{ start: '0x7f0000000000', pages: 1, prot: 'r', name: 'ro', populate: true }],
+    },
     { pid: 3, name: 'snoop', vmas: [] },
   ],
   threads: [
@@ -45,9 +49,21 @@ export const segfault: ScenarioSpec = {
   keyMoments: [
     { label: 'No VMA: not present, error code 4', event: 'fault.raised', match: { core: 0, errorCode: 4 } },
     { label: 'SIGSEGV, SEGV_MAPERR', event: 'signal', match: { tid: 0, code: 'SEGV_MAPERR' } },
-    { label: 'Read-only page: error code 7 (P W U)', event: 'fault.raised', match: { core: 1, errorCode: 7 } },
+    {
+      label: 'Read-only page: error code 7 (P W U)',
+      event: 'fault.raised',
+      match: { core: 1, errorCode: 7 },
+    },
     { label: 'SIGSEGV, SEGV_ACCERR', event: 'signal', match: { tid: 1, code: 'SEGV_ACCERR' } },
-    { label: 'Kernel page (U/S=0): error code 5 (P U)', event: 'fault.raised', match: { core: 2, errorCode: 5 } },
-    { label: 'Kernel address from user mode: SEGV_MAPERR', event: 'signal', match: { tid: 2, code: 'SEGV_MAPERR' } },
+    {
+      label: 'Kernel page (U/S=0): error code 5 (P U)',
+      event: 'fault.raised',
+      match: { core: 2, errorCode: 5 },
+    },
+    {
+      label: 'Kernel address from user mode: SEGV_MAPERR',
+      event: 'signal',
+      match: { tid: 2, code: 'SEGV_MAPERR' },
+    },
   ],
 };
