@@ -4,12 +4,15 @@
 // VMSCOPE_SHOT_SCENARIO (default munmap-shootdown) at the key moment VMSCOPE_SHOT_MOMENT
 // (default "Core 1 invalidates", during the shootdown) or at step VMSCOPE_SHOT_STEP, and writes
 // test-results/shots/<scenario>-<step>-<w>x<h>.png at 1280x720 and 1440x900.
+// VMSCOPE_SHOT_FRAGMENT (e.g. '#ostep=seed1&step=4') opens that link as it is instead, and writes
+// test-results/shots/<fragment, letters and digits only>-<w>x<h>.png.
 import { test } from '@playwright/test';
 import { AppPage } from './pages/app';
 
 const SCENARIO = process.env.VMSCOPE_SHOT_SCENARIO ?? 'munmap-shootdown';
 const MOMENT = process.env.VMSCOPE_SHOT_MOMENT ?? 'Core 1 invalidates';
 const STEP = process.env.VMSCOPE_SHOT_STEP;
+const FRAGMENT = process.env.VMSCOPE_SHOT_FRAGMENT;
 
 for (const [w, h] of [
   [1280, 720],
@@ -18,6 +21,14 @@ for (const [w, h] of [
   test(`screenshot ${w}x${h}`, async ({ page }) => {
     await page.setViewportSize({ width: w, height: h });
     const app = new AppPage(page);
+    if (FRAGMENT !== undefined) {
+      await app.open(FRAGMENT);
+      await page.waitForTimeout(1_000);
+      await page.screenshot({
+        path: `test-results/shots/${FRAGMENT.replace(/[^a-z0-9]+/gi, '-')}-${w}x${h}.png`,
+      });
+      return;
+    }
     await app.open(`#s=${SCENARIO}&step=0`);
     const step = STEP !== undefined ? Number(STEP) : await app.controls.keyMomentStep(MOMENT);
     await app.controls.seek(step);

@@ -1,7 +1,9 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { Controls } from './controls';
+import { ImagePanel } from './imagePanel';
 import { IpiPanel } from './ipiPanel';
 import { LogPanel } from './logPanel';
+import { OstepPanel } from './ostepPanel';
 import { PageTablePanel } from './pageTablePanel';
 import { TlbPanel } from './tlbPanel';
 
@@ -12,6 +14,8 @@ export class AppPage {
   readonly ipi: IpiPanel;
   readonly pageTable: PageTablePanel;
   readonly log: LogPanel;
+  readonly ostep: OstepPanel;
+  readonly image: ImagePanel;
   readonly banner: Locator;
   readonly scenarioPicker: Locator;
   readonly scenarioTitle: Locator;
@@ -22,6 +26,8 @@ export class AppPage {
     this.ipi = new IpiPanel(page);
     this.pageTable = new PageTablePanel(page);
     this.log = new LogPanel(page);
+    this.ostep = new OstepPanel(page);
+    this.image = new ImagePanel(page);
     this.banner = page.getByTestId('banner');
     this.scenarioPicker = page.getByTestId('scenario-picker');
     this.scenarioTitle = page.getByTestId('scenario-title');

@@ -148,7 +148,7 @@ export type EventBody =
   | { type: 'sync.wait'; core: number; tid: number; flag: string; satisfied: boolean }
   | {
       type: 'invariant.violated';
-      rule: 'stale-tlb' | 'freed-frame';
+      rule: 'stale-tlb' | 'freed-frame' | 'ack-before-invalidate' | 'unmap-returned-early';
       core?: number;
       va?: string;
       pfn?: number;

@@ -162,6 +162,8 @@ export interface Shootdown {
   startTick: number;
   waitStart: number;
   open: boolean;
+  /** broken-no-wait: the initiator went on without the acks; the last ack closes it. */
+  abandoned?: boolean;
 }
 
 export interface Core {

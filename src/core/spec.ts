@@ -7,7 +7,10 @@
  *  - broken-no-shootdown: flushes only the local TLB (the uniprocessor mistake), frees at once;
  *  - broken-free-before-ack: sends the IPIs but frees the frames before the acks arrive;
  *  - broken-no-local-flush: sends the IPIs but forgets the initiator's own TLB;
- *  - broken-switch-order: switch_mm reads tlb_gen before it sets its mm_cpumask bit.
+ *  - broken-switch-order: switch_mm reads tlb_gen before it sets its mm_cpumask bit;
+ *  - broken-early-ack: the IPI handler acks first and invalidates afterwards;
+ *  - broken-no-wait: the initiator does not wait for the acks: munmap returns (and frees) while
+ *    the other cores have not invalidated yet.
  * `lazy-upgrade` is correct but not Linux: a PTE change that only adds rights is not flushed at
  * all; a core with a stale, less-permissive entry takes one spurious fault (SDM 4.10.4.3).
  * `counter` is the kernel of seed 000: a global request and a counter the targets increment.
@@ -19,6 +22,8 @@ export type Protocol =
   | 'broken-free-before-ack'
   | 'broken-no-local-flush'
   | 'broken-switch-order'
+  | 'broken-early-ack'
+  | 'broken-no-wait'
   | 'lazy-upgrade'
   | 'counter'
   | 'amd-invlpgb';
@@ -29,6 +34,8 @@ export const PROTOCOLS: readonly Protocol[] = [
   'broken-free-before-ack',
   'broken-no-local-flush',
   'broken-switch-order',
+  'broken-early-ack',
+  'broken-no-wait',
   'lazy-upgrade',
   'counter',
   'amd-invlpgb',

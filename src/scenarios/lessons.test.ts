@@ -101,6 +101,31 @@ describe('kernel lessons', () => {
   });
 });
 
+describe('protocol rules of the monitor', () => {
+  function rulesUnder(protocol: 'broken-early-ack' | 'broken-no-wait' | 'linux-x86'): string[] {
+    const spec = structuredClone(
+      findScenario('munmap-shootdown') as NonNullable<ReturnType<typeof findScenario>>,
+    );
+    spec.machine.protocol = protocol;
+    const r = createTimeline(spec);
+    if (!r.ok) throw new Error(r.error);
+    while (forward(r.timeline) !== null) {}
+    return r.timeline.log.flat().flatMap((e) => (e.type === 'invariant.violated' ? [e.rule] : []));
+  }
+
+  it('an ack sent before the invalidation is caught at the ack', () => {
+    expect(rulesUnder('broken-early-ack')[0]).toBe('ack-before-invalidate');
+  });
+
+  it('an munmap that returns while its shootdown waits for acks is caught when it returns', () => {
+    expect(rulesUnder('broken-no-wait')).toContain('unmap-returned-early');
+  });
+
+  it('neither fires on the correct kernel', () => {
+    expect(rulesUnder('linux-x86')).toEqual([]);
+  });
+});
+
 describe('the broken kernels', () => {
   it("no-shootdown-bug: T1 reads process 2's secret through its stale entry, then corrupts it", () => {
     const ev = runLog('no-shootdown-bug').flat();

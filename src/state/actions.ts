@@ -1,9 +1,17 @@
 // Module-level actions: the only way the UI changes anything. They update the store and send
 // commands through the one worker client; the worker's snapshots come back through the client.
 import type { RunUntil } from '../worker/protocol';
-import { SPEEDS } from '../worker/protocol';
+import {
+  DEFAULT_OSTEP_PROBLEM,
+  IMAGE_LESSON,
+  MAX_IMAGE_PASTE_CHARS,
+  MAX_PASTE_CHARS,
+  OSTEP_LESSON,
+  SPEEDS,
+} from '../worker/protocol';
 import { WorkerClient, type WorkerPort } from './client';
-import { DEFAULT_SCENARIO, formatFragment, parseFragment } from './permalink';
+import { DEFAULT_SCENARIO, formatFragment, type Link, parseFragment } from './permalink';
+import { linkOf, positionOf } from './position';
 import { DEFAULT_SPEED, useVm } from './store';
 
 let client: WorkerClient | null = null;
@@ -22,9 +30,74 @@ export function setClientForTests(c: WorkerClient | null): void {
   client = c;
 }
 
+/**
+ * Opens a scenario, or (for OSTEP_LESSON) the OSTEP homework lesson on its built-in problem, or
+ * (for IMAGE_LESSON) the machine-image view on its built-in example.
+ */
 export function loadScenario(scenarioId: string, step = 0): void {
+  if (scenarioId === OSTEP_LESSON) {
+    openOstepLesson(step);
+    return;
+  }
+  if (scenarioId === IMAGE_LESSON) {
+    openImageView(step);
+    return;
+  }
   if (useVm.getState().scenarioId !== scenarioId) useVm.setState({ ptPid: null });
   theClient().load(scenarioId, step);
+}
+
+/** The OSTEP two-level page-table homework on its built-in problem (seed 1). */
+export function openOstepLesson(step = 0): void {
+  theClient().openOstep({ kind: 'builtin', id: DEFAULT_OSTEP_PROBLEM }, step);
+}
+
+/**
+ * Loads a pasted OSTEP problem (text as paging-multilevel-translate.py prints it without -c).
+ * The text is untrusted: it is capped here, and parsed in the worker; a bad one only shows the
+ * parser's error in the banner, the current problem and step stay.
+ */
+export function pasteOstepProblem(text: string): void {
+  if (text.trim() === '') {
+    useVm.setState({
+      banner: 'Nothing to load: paste the text paging-multilevel-translate.py prints (without -c) first.',
+    });
+    return;
+  }
+  if (text.length > MAX_PASTE_CHARS) {
+    useVm.setState({
+      banner: `Could not load the pasted problem: it is ${Math.ceil(text.length / 1024)} KiB, over the ${
+        MAX_PASTE_CHARS / 1024
+      } KiB limit. The previous problem is still shown.`,
+    });
+    return;
+  }
+  theClient().paste(text);
+}
+
+/** The machine-image view on its built-in example (an x86-64 image with four accesses). */
+export function openImageView(step = 0): void {
+  theClient().openImage({ kind: 'builtin', id: 'example' }, step);
+}
+
+/**
+ * Runs a pasted machine image (the JSON of `vmscope translate`). Untrusted: capped here, parsed
+ * and validated in the worker; a bad one only shows the error in the banner.
+ */
+export function pasteMachineImage(text: string): void {
+  if (text.trim() === '') {
+    useVm.setState({ banner: 'Nothing to open: paste the JSON of a machine image first.' });
+    return;
+  }
+  if (text.length > MAX_IMAGE_PASTE_CHARS) {
+    useVm.setState({
+      banner: `Could not load the pasted machine image: it is ${Math.ceil(text.length / 1024)} KiB, over the ${
+        MAX_IMAGE_PASTE_CHARS / 1024
+      } KiB limit for pasting (vmscope translate reads larger files). The previous image is still shown.`,
+    });
+    return;
+  }
+  theClient().paste(text);
 }
 
 export function stepForward(n = 1): void {
@@ -62,19 +135,19 @@ export function setSpeed(speed: number): void {
 
 /** Seek to the next (+1) or previous (-1) key moment of the lesson, if there is one. */
 export function jumpKeyMoment(direction: 1 | -1): void {
-  const snap = useVm.getState().snapshot;
-  if (!snap) return;
-  const steps = [...new Set(snap.keyMoments.map((k) => k.step))].sort((a, b) => a - b);
+  const pos = positionOf(useVm.getState());
+  if (!pos.ready) return;
+  const steps = [...new Set(pos.keyMoments.map((k) => k.step))].sort((a, b) => a - b);
   const target =
-    direction > 0 ? steps.find((s) => s > snap.step) : [...steps].reverse().find((s) => s < snap.step);
+    direction > 0 ? steps.find((s) => s > pos.step) : [...steps].reverse().find((s) => s < pos.step);
   if (target !== undefined) seek(target);
 }
 
 /** Home / End: the start of the run, or its last step. */
 export function seekEdge(edge: 'start' | 'end'): void {
-  const snap = useVm.getState().snapshot;
+  const pos = positionOf(useVm.getState());
   if (edge === 'start') seek(0);
-  else if (snap?.end !== null && snap?.end !== undefined) seek(snap.end);
+  else if (pos.ready) seek(pos.end);
 }
 
 export function runUntil(until: RunUntil): void {
@@ -90,15 +163,29 @@ export function showProcess(pid: number | null): void {
 }
 
 /** Opens whatever the URL fragment names (or the default), reporting a bad link in the banner. */
+function openLink(link: Link): void {
+  if ('ostep' in link) {
+    if (link.ostep === 'pasted') openOstepLesson(0);
+    else theClient().openOstep({ kind: 'builtin', id: link.ostep }, link.step);
+  } else if ('image' in link) {
+    openImageView(link.image === 'pasted' ? 0 : link.step);
+  } else {
+    loadScenario(link.scenarioId, link.step);
+  }
+}
+
 function openFragment(hash: string): void {
   const parsed = parseFragment(hash);
   if (!parsed.ok) {
     useVm.setState({ banner: parsed.error });
-    loadScenario(parsed.link.scenarioId, parsed.link.step);
+    openLink(parsed.link);
     return;
   }
-  const link = parsed.link ?? { scenarioId: DEFAULT_SCENARIO, step: 0 };
-  loadScenario(link.scenarioId, link.step);
+  openLink(parsed.link ?? { scenarioId: DEFAULT_SCENARIO, step: 0 });
+}
+
+function sameLink(a: Link | null, b: Link | null): boolean {
+  return a !== null && b !== null && formatFragment(a) === formatFragment(b);
 }
 
 let started = false;
@@ -113,14 +200,9 @@ export function startApp(): void {
   openFragment(window.location.hash);
 
   useVm.subscribe((s, prev) => {
-    const snap = s.snapshot;
-    if (
-      !snap ||
-      (prev.snapshot && prev.snapshot.step === snap.step && prev.snapshot.scenarioId === snap.scenarioId)
-    ) {
-      return;
-    }
-    const fragment = formatFragment({ scenarioId: snap.scenarioId, step: snap.step });
+    const link = linkOf(s);
+    if (!link || sameLink(link, linkOf(prev))) return;
+    const fragment = formatFragment(link);
     if (window.location.hash !== fragment) {
       const { pathname, search } = window.location;
       window.history.replaceState(window.history.state, '', `${pathname}${search}${fragment}`);
@@ -129,17 +211,8 @@ export function startApp(): void {
 
   // A fragment edited by hand (or a pasted link in the same tab).
   window.addEventListener('hashchange', () => {
-    const snap = useVm.getState().snapshot;
     const parsed = parseFragment(window.location.hash);
-    if (
-      parsed.ok &&
-      parsed.link &&
-      snap &&
-      parsed.link.scenarioId === snap.scenarioId &&
-      parsed.link.step === snap.step
-    ) {
-      return;
-    }
+    if (parsed.ok && sameLink(parsed.link, linkOf(useVm.getState()))) return;
     openFragment(window.location.hash);
   });
 }

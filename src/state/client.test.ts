@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../core/view/snapshot';
+import type { OstepView } from '../worker/ostep';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type WorkerPort, WorkerClient } from './client';
 import { initialState, useVm } from './store';
@@ -34,6 +35,10 @@ class FakeWorker implements WorkerPort {
 
 function snap(step: number, scenarioId = 'munmap-shootdown'): Snapshot {
   return { scenarioId, step } as Snapshot;
+}
+
+function ostepView(step: number, builtin: 'seed1' | null, pasteSeq: number | null = null): OstepView {
+  return { step, end: 34, problem: { builtin, pasteSeq, label: 'x', pdbr: 17, vaCount: 10 } } as OstepView;
 }
 
 function setup() {
@@ -131,5 +136,76 @@ describe('WorkerClient', () => {
     w.reply({ type: 'error', runId: 1, message: 'simulation error: boom' });
     expect(w.lastLoad).toMatchObject({ scenarioId: 'munmap-shootdown', step: 7, runId: 2 });
     expect(useVm.getState().banner).toMatch(/boom.*step 7/);
+  });
+
+  it('opens the OSTEP lesson as a run of its own and shows its views', () => {
+    const { client, workers, runFrames } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(4), playing: false });
+    runFrames();
+    client.openOstep({ kind: 'builtin', id: 'seed1' }, 5);
+    expect(w.sent.at(-1)).toEqual({
+      type: 'ostepLoad',
+      runId: 2,
+      source: { kind: 'builtin', id: 'seed1' },
+      step: 5,
+    });
+    expect(useVm.getState().scenarioId).toBe('ostep-multilevel');
+    w.reply({ type: 'ostep', runId: 2, view: ostepView(5, 'seed1'), playing: false });
+    runFrames();
+    expect(useVm.getState().ostep?.step).toBe(5);
+    // The machine snapshot of the earlier scenario is dropped: the OSTEP view is what is shown.
+    expect(useVm.getState().snapshot).toBeNull();
+  });
+
+  it('keeps the problem and step when a paste is rejected, and shows the parser error', () => {
+    const { client, workers, runFrames } = setup();
+    client.openOstep({ kind: 'builtin', id: 'seed1' }, 0);
+    const w = workers[0] as FakeWorker;
+    w.reply({ type: 'ostep', runId: 1, view: ostepView(6, 'seed1'), playing: false });
+    runFrames();
+    client.paste('garbage');
+    expect(w.sent.at(-1)).toEqual({ type: 'paste', runId: 1, seq: 1, text: 'garbage' });
+    w.reply({ type: 'pasteRejected', runId: 1, seq: 1, error: 'line 1: expected "ARG seed <integer>"' });
+    runFrames();
+    expect(useVm.getState().banner).toBe(
+      'Could not load the pasted problem: line 1: expected "ARG seed <integer>". The previous problem is still shown.',
+    );
+    expect(useVm.getState().ostep?.step).toBe(6);
+    expect(useVm.getState().scenarioId).toBe('ostep-multilevel');
+  });
+
+  it('restores a pasted problem, text and step, after a crash', () => {
+    const { client, workers, runFrames } = setup();
+    client.openOstep({ kind: 'builtin', id: 'seed1' }, 0);
+    const w = workers[0] as FakeWorker;
+    useVm.setState({ banner: 'an old message' });
+    client.paste('PROBLEM TEXT');
+    w.reply({ type: 'ostep', runId: 1, view: ostepView(0, null, 1), playing: false });
+    w.reply({ type: 'ostep', runId: 1, view: ostepView(3, null, 1), playing: false });
+    runFrames();
+    expect(useVm.getState().banner).toBeNull();
+    w.crash();
+    const second = workers[1] as FakeWorker;
+    expect(second.sent.at(-1)).toEqual({
+      type: 'ostepLoad',
+      runId: 2,
+      source: { kind: 'pasted', text: 'PROBLEM TEXT' },
+      step: 3,
+    });
+  });
+
+  it('names the machine image in the banner when a pasted image is rejected', () => {
+    const { client, workers } = setup();
+    client.openImage({ kind: 'builtin', id: 'example' }, 0);
+    const w = workers[0] as FakeWorker;
+    expect(w.sent.at(-1)).toMatchObject({ type: 'imageLoad', source: { kind: 'builtin', id: 'example' } });
+    expect(useVm.getState().scenarioId).toBe('machine-image');
+    client.paste('{');
+    w.reply({ type: 'pasteRejected', runId: 1, seq: 1, error: 'not JSON: oops' });
+    expect(useVm.getState().banner).toBe(
+      'Could not load the pasted machine image: not JSON: oops. The previous image is still shown.',
+    );
   });
 });

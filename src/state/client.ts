@@ -2,14 +2,39 @@
 // with the runId of the latest load, drops replies from older loads, coalesces snapshots to at
 // most one store update per animation frame, and treats a worker crash (`error` or
 // `messageerror` on the Worker) as recoverable: banner, new worker, reload at the last good step.
+// A run is a scenario, the OSTEP homework lesson on a problem, or a machine image; a pasted OSTEP
+// problem or image replaces the shown one only if the worker could parse it (else the banner says
+// why, and nothing else changes).
 import type { Snapshot } from '../core/view/snapshot';
-import type { FromWorker, ToWorker } from '../worker/protocol';
+import type { ImageView } from '../worker/image';
+import type { OstepView } from '../worker/ostep';
+import {
+  assertNever,
+  DEFAULT_OSTEP_PROBLEM,
+  type FromWorker,
+  IMAGE_LESSON,
+  type ImageSource,
+  OSTEP_LESSON,
+  type OstepSource,
+  type ToWorker,
+} from '../worker/protocol';
 import { DEFAULT_SCENARIO, quote } from './permalink';
 import { useVm } from './store';
 
 type WithoutRunId<T> = T extends unknown ? Omit<T, 'runId'> : never;
 /** A command to the worker; the client adds the runId. */
-export type Command = Exclude<WithoutRunId<ToWorker>, { type: 'load' }>;
+export type Command = Exclude<WithoutRunId<ToWorker>, { type: 'load' | 'ostepLoad' | 'imageLoad' | 'paste' }>;
+
+/** What a load opens: a scenario, the OSTEP lesson on a problem, or a machine image. */
+export type Target =
+  | { kind: 'scenario'; scenarioId: string; step: number }
+  | { kind: 'ostep'; source: OstepSource; step: number }
+  | { kind: 'image'; source: ImageSource; step: number };
+
+type Shown =
+  | { kind: 'snapshot'; snapshot: Snapshot }
+  | { kind: 'ostep'; view: OstepView }
+  | { kind: 'image'; view: ImageView };
 
 /** The part of a Worker the client uses (a fake one in unit tests). */
 export interface WorkerPort {
@@ -44,12 +69,17 @@ export class WorkerClient {
   private worker: WorkerPort | null = null;
   private runId = 0;
   /** What the latest load asked for. */
-  private requested = { scenarioId: DEFAULT_SCENARIO, step: 0 };
+  private requested: Target = { kind: 'scenario', scenarioId: DEFAULT_SCENARIO, step: 0 };
   /** Whether the latest load has produced a snapshot (so the load itself worked). */
   private loadedOk = false;
-  /** The last snapshot position received from a healthy worker. */
-  private lastGood: { scenarioId: string; step: number } | null = null;
-  private pending: { snapshot: Snapshot; playing: boolean } | null = null;
+  /** The last position received from a healthy worker. */
+  private lastGood: Target | null = null;
+  private pending: { shown: Shown; playing: boolean } | null = null;
+  /** Pasted texts sent and not yet answered, by paste number (to restore one after a crash). */
+  private pastes = new Map<number, string>();
+  private pasteSeq = 0;
+  /** The text of the pasted problem the worker shows, if it shows one. */
+  private pastedText: string | null = null;
   private frameScheduled = false;
   private recoveries: number[] = [];
   private stopped = false;
@@ -67,14 +97,70 @@ export class WorkerClient {
   }
 
   load(scenarioId: string, step: number): void {
+    this.open({ kind: 'scenario', scenarioId, step });
+  }
+
+  /** Opens the OSTEP lesson on a problem (a new run). */
+  openOstep(source: OstepSource, step: number): void {
+    this.open({ kind: 'ostep', source, step });
+  }
+
+  /** Opens the machine-image view on an image (a new run). */
+  openImage(source: ImageSource, step: number): void {
+    this.open({ kind: 'image', source, step });
+  }
+
+  open(target: Target): void {
     if (this.stopped) return;
     if (!this.worker) this.spawn();
     this.runId += 1;
-    this.requested = { scenarioId, step };
+    this.requested = target;
     this.loadedOk = false;
     this.pending = null;
-    useVm.setState({ scenarioId, playing: false });
-    this.worker?.postMessage({ type: 'load', runId: this.runId, scenarioId, step });
+    // Pastes sent to an older run are never answered.
+    this.pastes.clear();
+    const runId = this.runId;
+    switch (target.kind) {
+      case 'scenario':
+        useVm.setState({ scenarioId: target.scenarioId, playing: false });
+        this.worker?.postMessage({ type: 'load', runId, scenarioId: target.scenarioId, step: target.step });
+        return;
+      case 'ostep':
+        // Coming from a scenario, drop the view of an earlier OSTEP run rather than flash it.
+        if (useVm.getState().scenarioId !== OSTEP_LESSON) useVm.setState({ ostep: null });
+        useVm.setState({ scenarioId: OSTEP_LESSON, playing: false });
+        this.worker?.postMessage({ type: 'ostepLoad', runId, source: target.source, step: target.step });
+        return;
+      case 'image':
+        if (useVm.getState().scenarioId !== IMAGE_LESSON) useVm.setState({ image: null });
+        useVm.setState({ scenarioId: IMAGE_LESSON, playing: false });
+        this.worker?.postMessage({ type: 'imageLoad', runId, source: target.source, step: target.step });
+        return;
+      default:
+        assertNever(target);
+    }
+  }
+
+  /**
+   * Asks the worker to replace the shown OSTEP problem or machine image with a pasted text. The
+   * worker answers with the new one at step 0, or with the parser's error (shown in the banner).
+   */
+  paste(text: string): void {
+    if (!this.worker || this.stopped) return;
+    this.pasteSeq += 1;
+    this.pastes.set(this.pasteSeq, text);
+    this.worker.postMessage({ type: 'paste', runId: this.runId, seq: this.pasteSeq, text });
+  }
+
+  /** Notes the first view of a pasted input; returns the text of the pasted input shown, if any. */
+  private pastedShown(seq: number | null): string | null {
+    if (seq !== null && this.pastes.has(seq)) {
+      // The first view of a newly pasted input: remember its text, forget older pastes.
+      this.pastedText = this.pastes.get(seq) ?? null;
+      for (const k of this.pastes.keys()) if (k <= seq) this.pastes.delete(k);
+      useVm.setState({ banner: null });
+    }
+    return this.pastedText;
   }
 
   send(cmd: Command): void {
@@ -108,17 +194,56 @@ export class WorkerClient {
         useVm.setState({ scenarios: msg.scenarios, scenarioId: msg.scenarioId });
         return;
       case 'snapshot':
-        this.loadedOk = true;
-        this.lastGood = { scenarioId: msg.snapshot.scenarioId, step: msg.snapshot.step };
-        this.pending = { snapshot: msg.snapshot, playing: msg.playing };
-        if (!this.frameScheduled) {
-          this.frameScheduled = true;
-          this.schedule(() => this.flush());
-        }
+        this.lastGood = { kind: 'scenario', scenarioId: msg.snapshot.scenarioId, step: msg.snapshot.step };
+        this.show({ kind: 'snapshot', snapshot: msg.snapshot }, msg.playing);
         return;
+      case 'ostep': {
+        const text = this.pastedShown(msg.view.problem.pasteSeq);
+        const builtin = msg.view.problem.builtin;
+        const source: OstepSource | null =
+          builtin !== null
+            ? { kind: 'builtin', id: builtin }
+            : text !== null
+              ? { kind: 'pasted', text }
+              : null;
+        if (source) this.lastGood = { kind: 'ostep', source, step: msg.view.step };
+        this.show({ kind: 'ostep', view: msg.view }, msg.playing);
+        return;
+      }
+      case 'image': {
+        const text = this.pastedShown(msg.view.input.pasteSeq);
+        const source: ImageSource | null =
+          msg.view.input.builtin !== null
+            ? { kind: 'builtin', id: 'example' }
+            : text !== null
+              ? { kind: 'pasted', text }
+              : null;
+        if (source) this.lastGood = { kind: 'image', source, step: msg.view.step };
+        this.show({ kind: 'image', view: msg.view }, msg.playing);
+        return;
+      }
+      case 'pasteRejected': {
+        this.pastes.delete(msg.seq);
+        const what = this.requested.kind === 'image' ? ['machine image', 'image'] : ['problem', 'problem'];
+        useVm.setState({
+          banner: `Could not load the pasted ${what[0]}: ${msg.error}. The previous ${what[1]} is still shown.`,
+        });
+        return;
+      }
       case 'error':
         this.failed(msg.message);
         return;
+      default:
+        assertNever(msg);
+    }
+  }
+
+  private show(shown: Shown, playing: boolean): void {
+    this.loadedOk = true;
+    this.pending = { shown, playing };
+    if (!this.frameScheduled) {
+      this.frameScheduled = true;
+      this.schedule(() => this.flush());
     }
   }
 
@@ -126,19 +251,42 @@ export class WorkerClient {
     this.frameScheduled = false;
     const p = this.pending;
     this.pending = null;
-    if (p) useVm.setState({ snapshot: p.snapshot, playing: p.playing });
+    if (!p) return;
+    switch (p.shown.kind) {
+      case 'snapshot':
+        useVm.setState({ snapshot: p.shown.snapshot, playing: p.playing });
+        return;
+      case 'ostep':
+        useVm.setState({ ostep: p.shown.view, snapshot: null, playing: p.playing });
+        return;
+      case 'image':
+        useVm.setState({ image: p.shown.view, snapshot: null, playing: p.playing });
+        return;
+      default:
+        assertNever(p.shown);
+    }
   }
 
   /** The worker reported an error for the current run. */
   private failed(message: string): void {
-    const { scenarioId, step } = this.requested;
+    const req = this.requested;
     if (!this.loadedOk) {
       // The load itself failed: most often an unknown scenario id from a link.
-      if (scenarioId !== DEFAULT_SCENARIO) {
+      if (req.kind === 'scenario' && req.scenarioId !== DEFAULT_SCENARIO) {
         useVm.setState({
-          banner: `Could not open the scenario ${quote(scenarioId)}: ${message}. Showing ${DEFAULT_SCENARIO} from step 0 instead.`,
+          banner: `Could not open the scenario ${quote(req.scenarioId)}: ${message}. Showing ${DEFAULT_SCENARIO} from step 0 instead.`,
         });
         this.load(DEFAULT_SCENARIO, 0);
+      } else if (req.kind === 'ostep' && req.source.kind === 'pasted') {
+        useVm.setState({
+          banner: `Could not reopen the pasted problem: ${message}. Showing the built-in problem from step 0 instead.`,
+        });
+        this.openOstep({ kind: 'builtin', id: DEFAULT_OSTEP_PROBLEM }, 0);
+      } else if (req.kind === 'image' && req.source.kind === 'pasted') {
+        useVm.setState({
+          banner: `Could not reopen the pasted machine image: ${message}. Showing the built-in example instead.`,
+        });
+        this.openImage({ kind: 'builtin', id: 'example' }, 0);
       } else {
         useVm.setState({ banner: `Could not load the simulation: ${message}.`, playing: false });
       }
@@ -146,7 +294,7 @@ export class WorkerClient {
     }
     // An error in the middle of a run: the machine may be half-updated, so reload at the last
     // step that worked (restore-and-replay makes that exact).
-    this.recover(`The simulation reported an error (${message})`, step);
+    this.recover(`The simulation reported an error (${message})`, req.step);
   }
 
   private crash(reason: string): void {
@@ -169,8 +317,8 @@ export class WorkerClient {
       return;
     }
     this.recoveries.push(t);
-    const at = this.lastGood ?? { scenarioId: this.requested.scenarioId, step: fallbackStep };
+    const at: Target = this.lastGood ?? { ...this.requested, step: fallbackStep };
     useVm.setState({ banner: `${what}. It was restarted at step ${at.step}.`, playing: false });
-    this.load(at.scenarioId, at.step);
+    this.open(at);
   }
 }

@@ -3,6 +3,10 @@ export {
   dismissBanner,
   jumpKeyMoment,
   loadScenario,
+  openImageView,
+  openOstepLesson,
+  pasteMachineImage,
+  pasteOstepProblem,
   pause,
   play,
   runUntil,
@@ -15,6 +19,13 @@ export {
   stepForward,
   togglePlay,
 } from './actions';
-export { SPEEDS } from '../worker/protocol';
+export {
+  IMAGE_LESSON,
+  MAX_IMAGE_PASTE_CHARS,
+  MAX_PASTE_CHARS,
+  OSTEP_LESSON,
+  SPEEDS,
+} from '../worker/protocol';
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
+export { isImage, isOstep, type Position, positionOf } from './position';
 export { useVm, type VmState } from './store';

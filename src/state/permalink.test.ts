@@ -45,4 +45,41 @@ describe('permalink v0', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.length).toBeLessThan(200);
   });
+
+  it('reads and writes the OSTEP lesson link', () => {
+    expect(parseFragment('#ostep=seed1&step=3')).toEqual({ ok: true, link: { ostep: 'seed1', step: 3 } });
+    expect(parseFragment('#ostep=seed1')).toEqual({ ok: true, link: { ostep: 'seed1', step: 0 } });
+    expect(formatFragment({ ostep: 'seed1', step: 12 })).toBe('#ostep=seed1&step=12');
+    expect(formatFragment({ ostep: 'pasted', step: 2 })).toBe('#ostep=pasted&step=2');
+  });
+
+  it.each([
+    ['#ostep=pasted&step=4', /pasted OSTEP problem is not stored in links/],
+    ['#ostep=seed9&step=4', /OSTEP problem "seed9" is not built in/],
+    ['#ostep=seed1&step=x', /step "x"/],
+    ['#ostep=<b>&step=1', /"<b>"/],
+  ])('falls back to the built-in OSTEP problem on %s', (hash, why) => {
+    const r = parseFragment(hash);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatch(why);
+    expect(r.error).toContain('built-in OSTEP problem (seed1) from step 0');
+    expect(r.link).toEqual({ ostep: 'seed1', step: 0 });
+  });
+
+  it('reads and writes the machine-image link; a pasted image or a bad one falls back to the example', () => {
+    expect(parseFragment('#image=example&step=2')).toEqual({ ok: true, link: { image: 'example', step: 2 } });
+    expect(formatFragment({ image: 'pasted', step: 1 })).toBe('#image=pasted&step=1');
+    for (const [hash, why] of [
+      ['#image=pasted&step=1', /pasted machine image is not stored in links/],
+      ['#image=mine&step=1', /machine image "mine" is not built in/],
+      ['#image=example&step=1e3', /step "1e3"/],
+    ] as const) {
+      const r = parseFragment(hash);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.error).toMatch(why);
+      expect(r.link).toEqual({ image: 'example', step: 0 });
+    }
+  });
 });

@@ -1,7 +1,11 @@
-// Permalink v0: the URL fragment `#s=<scenario-id>&step=<n>`. The fragment is untrusted input
-// (anyone can send a link), so it is parsed defensively: bounded length, a strict id pattern and a
-// bounded whole-number step. Bad input falls back to the default scenario at step 0, with a
-// readable message for the banner.
+// Permalink v0: the URL fragment `#s=<scenario-id>&step=<n>`, or `#ostep=<problem>&step=<n>` for
+// the OSTEP homework lesson on a built-in problem (a pasted problem is not in the link: it reads
+// `#ostep=pasted&step=<n>`, which opens the built-in problem with a note), or
+// `#image=example&step=<n>` for the machine-image view (likewise `#image=pasted`). The fragment is
+// untrusted input (anyone can send a link), so it is parsed defensively: bounded length, a strict
+// id pattern and a bounded whole-number step. Bad input falls back to the default scenario (or,
+// for an OSTEP link, the built-in OSTEP problem) at step 0, with a readable message for the banner.
+import { DEFAULT_OSTEP_PROBLEM, OSTEP_PROBLEMS, type OstepProblemId } from '../worker/protocol';
 
 export const DEFAULT_SCENARIO = 'munmap-shootdown';
 export const MAX_FRAGMENT = 200;
@@ -14,9 +18,23 @@ export interface Permalink {
   step: number;
 }
 
+/** The OSTEP lesson on a built-in problem; 'pasted' only ever comes out of formatFragment. */
+export interface OstepLink {
+  ostep: OstepProblemId | 'pasted';
+  step: number;
+}
+
+/** The machine-image view on its built-in example; 'pasted' only comes out of formatFragment. */
+export interface ImageLink {
+  image: 'example' | 'pasted';
+  step: number;
+}
+
+export type Link = Permalink | OstepLink | ImageLink;
+
 export type ParsedLink =
   /** `link` is null when the fragment is empty: open the default, say nothing. */
-  { ok: true; link: Permalink | null } | { ok: false; error: string; link: Permalink };
+  { ok: true; link: Link | null } | { ok: false; error: string; link: Link };
 
 /** Shows a piece of untrusted input in a message: short, printable ASCII only. */
 export function quote(s: string): string {
@@ -32,6 +50,26 @@ function fallback(why: string): ParsedLink {
   };
 }
 
+const OSTEP_DEFAULT_NAME = `the built-in OSTEP problem (${DEFAULT_OSTEP_PROBLEM})`;
+
+function ostepFallback(why: string): ParsedLink {
+  return {
+    ok: false,
+    error: `This link could not be opened: ${why}. Showing ${OSTEP_DEFAULT_NAME} from step 0 instead.`,
+    link: { ostep: DEFAULT_OSTEP_PROBLEM, step: 0 },
+  };
+}
+
+const IMAGE_DEFAULT_NAME = 'the built-in example image';
+
+function imageFallback(why: string): ParsedLink {
+  return {
+    ok: false,
+    error: `This link could not be opened: ${why}. Showing ${IMAGE_DEFAULT_NAME} from step 0 instead.`,
+    link: { image: 'example', step: 0 },
+  };
+}
+
 function safeDecode(s: string): string | null {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
@@ -40,12 +78,22 @@ function safeDecode(s: string): string | null {
   }
 }
 
+function parseStep(step: string | null): number | string {
+  if (step === null) return 0;
+  if (!STEP_RE.test(step) || Number(step) > MAX_STEP) {
+    return `the step ${quote(step)} is not a whole number from 0 to ${MAX_STEP}`;
+  }
+  return Number(step);
+}
+
 /** Parses `location.hash` (with or without the leading '#'). */
 export function parseFragment(hash: string): ParsedLink {
   const raw = hash.startsWith('#') ? hash.slice(1) : hash;
   if (raw.length === 0) return { ok: true, link: null };
   if (raw.length > MAX_FRAGMENT) return fallback(`it is longer than ${MAX_FRAGMENT} characters`);
   let id: string | null = null;
+  let ostep: string | null = null;
+  let image: string | null = null;
   let step: string | null = null;
   for (const part of raw.split('&')) {
     if (part === '') continue;
@@ -54,21 +102,54 @@ export function parseFragment(hash: string): ParsedLink {
     const value = safeDecode(eq < 0 ? '' : part.slice(eq + 1));
     if (value === null) return fallback('it is not correctly encoded');
     if (key === 's') id = value;
+    else if (key === 'ostep') ostep = value;
+    else if (key === 'image') image = value;
     else if (key === 'step') step = value;
     // Unknown keys are ignored, so later versions can add fields.
   }
+  if (ostep !== null && id === null) {
+    if (ostep === 'pasted') {
+      return {
+        ok: false,
+        error: `A pasted OSTEP problem is not stored in links. Showing ${OSTEP_DEFAULT_NAME} from step 0 instead.`,
+        link: { ostep: DEFAULT_OSTEP_PROBLEM, step: 0 },
+      };
+    }
+    const problem = OSTEP_PROBLEMS.find((p) => p === ostep);
+    if (problem === undefined) {
+      return ostepFallback(
+        `the OSTEP problem ${quote(ostep)} is not built in (built in: ${OSTEP_PROBLEMS.join(', ')})`,
+      );
+    }
+    const n = parseStep(step);
+    if (typeof n === 'string') return ostepFallback(n);
+    return { ok: true, link: { ostep: problem, step: n } };
+  }
+  if (image !== null && id === null) {
+    if (image === 'pasted') {
+      return {
+        ok: false,
+        error: `A pasted machine image is not stored in links. Showing ${IMAGE_DEFAULT_NAME} instead.`,
+        link: { image: 'example', step: 0 },
+      };
+    }
+    if (image !== 'example') {
+      return imageFallback(`the machine image ${quote(image)} is not built in (built in: example)`);
+    }
+    const n = parseStep(step);
+    if (typeof n === 'string') return imageFallback(n);
+    return { ok: true, link: { image: 'example', step: n } };
+  }
   if (id === null) return fallback('it names no scenario (expected #s=<scenario>&step=<n>)');
   if (!ID_RE.test(id)) return fallback(`the scenario id ${quote(id)} is not valid`);
-  let n = 0;
-  if (step !== null) {
-    if (!STEP_RE.test(step) || Number(step) > MAX_STEP) {
-      return fallback(`the step ${quote(step)} is not a whole number from 0 to ${MAX_STEP}`);
-    }
-    n = Number(step);
-  }
+  const n = parseStep(step);
+  if (typeof n === 'string') return fallback(n);
   return { ok: true, link: { scenarioId: id, step: n } };
 }
 
-export function formatFragment(link: Permalink): string {
-  return `#s=${encodeURIComponent(link.scenarioId)}&step=${Math.max(0, Math.floor(link.step))}`;
+export function formatFragment(link: Link): string {
+  const step = Math.max(0, Math.floor(link.step));
+  if ('ostep' in link) return `#ostep=${encodeURIComponent(link.ostep)}&step=${step}`;
+  if ('image' in link) return `#image=${encodeURIComponent(link.image)}&step=${step}`;
+  return `#s=${encodeURIComponent(link.scenarioId)}&step=${step}`;
 }

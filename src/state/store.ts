@@ -4,6 +4,8 @@
 import { create } from 'zustand';
 import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
+import type { ImageView } from '../worker/image';
+import type { OstepView } from '../worker/ostep';
 
 export interface VmState {
   /** The latest snapshot shown (at most one update per animation frame). */
@@ -18,6 +20,13 @@ export interface VmState {
   banner: string | null;
   /** The process the page-table panel shows; null follows the action. */
   ptPid: number | null;
+  /**
+   * The OSTEP homework lesson's latest view; shown while scenarioId is OSTEP_LESSON (the lesson
+   * is a mode of its own: it has no machine snapshot).
+   */
+  ostep: OstepView | null;
+  /** The machine-image view's latest state; shown while scenarioId is IMAGE_LESSON. */
+  image: ImageView | null;
 }
 
 export const DEFAULT_SPEED = 2;
@@ -30,6 +39,8 @@ export const initialState: VmState = {
   scenarioId: null,
   banner: null,
   ptPid: null,
+  ostep: null,
+  image: null,
 };
 
 export const useVm = create<VmState>()(() => ({ ...initialState }));

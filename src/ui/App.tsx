@@ -1,9 +1,21 @@
 import { useEffect } from 'react';
-import { jumpKeyMoment, seekEdge, stepBack, stepForward, togglePlay } from '../state';
+import {
+  isImage,
+  isOstep,
+  jumpKeyMoment,
+  seekEdge,
+  stepBack,
+  stepForward,
+  togglePlay,
+  useVm,
+} from '../state';
 import { Controls } from './Controls';
 import { Banner, Header } from './Header';
+import { ImageLog, ImagePanel } from './ImagePanel';
 import { IpiPanel } from './IpiPanel';
 import { LogPanel } from './LogPanel';
+import { OstepLog } from './OstepLog';
+import { OstepPanel } from './OstepPanel';
 import { PageTablePanel } from './PageTablePanel';
 import { TlbPanel } from './TlbPanel';
 
@@ -41,17 +53,31 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+  const ostep = useVm(isOstep);
+  const image = useVm(isImage);
   return (
     <div className="app">
       <Header />
       <Banner />
       <Controls />
-      <main className="panels">
-        <PageTablePanel />
-        <TlbPanel />
-        <LogPanel />
-        <IpiPanel />
-      </main>
+      {ostep ? (
+        <main className="panels panels-ostep">
+          <OstepPanel />
+          <OstepLog />
+        </main>
+      ) : image ? (
+        <main className="panels panels-ostep">
+          <ImagePanel />
+          <ImageLog />
+        </main>
+      ) : (
+        <main className="panels">
+          <PageTablePanel />
+          <TlbPanel />
+          <LogPanel />
+          <IpiPanel />
+        </main>
+      )}
     </div>
   );
 }

@@ -4,10 +4,19 @@
 import { type ChangeEvent, type CSSProperties, type MouseEvent, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { KeyMomentAt } from '../core/view/snapshot';
-import { runUntil, SPEEDS, seek, setSpeed, stepBack, stepForward, togglePlay, useVm } from '../state';
-
-/** Stable empty value: a selector must not return a fresh [] on every call. */
-const NO_MOMENTS: readonly KeyMomentAt[] = [];
+import {
+  isImage,
+  isOstep,
+  positionOf,
+  runUntil,
+  SPEEDS,
+  seek,
+  setSpeed,
+  stepBack,
+  stepForward,
+  togglePlay,
+  useVm,
+} from '../state';
 
 const keepFocus = (e: MouseEvent) => e.preventDefault();
 
@@ -94,16 +103,22 @@ function Scrubber({ step, end, moments }: { step: number; end: number; moments: 
 }
 
 export function Controls() {
-  const { step, end, done, moments, playing, speed, ready } = useVm(
-    useShallow((s) => ({
-      step: s.snapshot?.step ?? 0,
-      end: s.snapshot?.end ?? s.snapshot?.step ?? 0,
-      done: s.snapshot?.done ?? false,
-      moments: s.snapshot?.keyMoments ?? NO_MOMENTS,
-      playing: s.playing,
-      speed: s.speed,
-      ready: s.snapshot !== null,
-    })),
+  // The scenario's snapshot or, in the OSTEP lesson and the machine-image view, their view: the
+  // same controls drive all three (those two have no IPIs).
+  const { step, end, done, moments, playing, speed, ready, noIpis } = useVm(
+    useShallow((s) => {
+      const p = positionOf(s);
+      return {
+        step: p.step,
+        end: p.end,
+        done: p.done,
+        moments: p.keyMoments,
+        playing: s.playing,
+        speed: s.speed,
+        ready: p.ready,
+        noIpis: isOstep(s) || isImage(s),
+      };
+    }),
   );
   const atEnd = done || step >= end;
   const onSpeed = (e: ChangeEvent<HTMLSelectElement>) => {
@@ -171,15 +186,17 @@ export function Controls() {
         >
           Next fault
         </button>
-        <button
-          type="button"
-          data-testid="btn-next-ipi"
-          onMouseDown={keepFocus}
-          onClick={() => runUntil('ipi')}
-          disabled={!ready || atEnd}
-        >
-          Next IPI
-        </button>
+        {!noIpis && (
+          <button
+            type="button"
+            data-testid="btn-next-ipi"
+            onMouseDown={keepFocus}
+            onClick={() => runUntil('ipi')}
+            disabled={!ready || atEnd}
+          >
+            Next IPI
+          </button>
+        )}
       </div>
       <div className="counter" aria-live="off">
         <span className="counter-label">Step</span>{' '}

@@ -1,15 +1,29 @@
-// Title, the scenario's title and summary, the scenario picker and the banner.
+// Title, the scenario's title and summary, the scenario picker and the banner. The picker also
+// offers the OSTEP homework lesson and the machine-image view, modes of their own rather than
+// scenarios.
 import type { ChangeEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { dismissBanner, loadScenario, useVm } from '../state';
+import { dismissBanner, IMAGE_LESSON, isImage, isOstep, loadScenario, OSTEP_LESSON, useVm } from '../state';
+
+const OSTEP_OPTION = 'OSTEP homework: two-level page table';
+const IMAGE_OPTION = 'Machine image: translate its accesses';
+const MODES: readonly string[] = [OSTEP_LESSON, IMAGE_LESSON];
 
 export function Header() {
   const { scenarios, scenarioId, title, summary } = useVm(
     useShallow((s) => ({
       scenarios: s.scenarios,
       scenarioId: s.scenarioId,
-      title: s.snapshot?.title ?? '',
-      summary: s.snapshot?.summary ?? '',
+      title: isOstep(s)
+        ? (s.ostep?.title ?? OSTEP_OPTION)
+        : isImage(s)
+          ? (s.image?.title ?? IMAGE_OPTION)
+          : (s.snapshot?.title ?? ''),
+      summary: isOstep(s)
+        ? (s.ostep?.summary ?? '')
+        : isImage(s)
+          ? (s.image?.summary ?? '')
+          : (s.snapshot?.summary ?? ''),
     })),
   );
   const onPick = (e: ChangeEvent<HTMLSelectElement>) => {
@@ -30,12 +44,20 @@ export function Header() {
       <label className="picker">
         <span>Scenario</span>
         <select data-testid="scenario-picker" value={scenarioId ?? ''} onChange={onPick}>
-          {scenarios.length === 0 && scenarioId && <option value={scenarioId}>{scenarioId}</option>}
-          {scenarios.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.title}
-            </option>
-          ))}
+          {scenarios.length === 0 && scenarioId && !MODES.includes(scenarioId) && (
+            <option value={scenarioId}>{scenarioId}</option>
+          )}
+          {scenarios
+            .filter((s) => !MODES.includes(s.id))
+            .map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title}
+              </option>
+            ))}
+          <optgroup label="Homework and tools">
+            <option value={OSTEP_LESSON}>{OSTEP_OPTION}</option>
+            <option value={IMAGE_LESSON}>{IMAGE_OPTION}</option>
+          </optgroup>
         </select>
       </label>
     </header>

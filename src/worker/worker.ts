@@ -1,13 +1,30 @@
 /// <reference lib="webworker" />
 // The worker entry: receives ToWorker messages, runs the core, posts snapshots. During play it
 // posts at most one snapshot per ~16 ms frame; the UI also coalesces to one render per frame.
-import { assertNever, type FromWorker, type ToWorker } from './protocol';
+// A run is a scenario (a timeline of the simulated machine), the OSTEP homework lesson (a parsed
+// problem and its solved walks) or a machine image (its accesses, run once); step, back, seek,
+// play and run-until work on all three.
 import { scenarioList } from '../scenarios/index';
+import { type ImageSession, imageEnd, imageRunUntil, imageSeek, imageView, openImage } from './image';
+import { openOstep, type OstepSession, ostepEnd, ostepRunUntil, ostepSeek, ostepView } from './ostep';
+import {
+  assertNever,
+  type FromWorker,
+  IMAGE_LESSON,
+  OSTEP_LESSON,
+  type RunUntil,
+  type ToWorker,
+} from './protocol';
 import { loadSession, runUntil, type Session, seekTo, snapshotOf, stepBy } from './session';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-let session: Session | null = null;
+type Active =
+  | { kind: 'sim'; session: Session }
+  | { kind: 'ostep'; session: OstepSession }
+  | { kind: 'image'; session: ImageSession };
+
+let active: Active | null = null;
 let runId = 0;
 let playing = false;
 let speed = 2;
@@ -20,8 +37,103 @@ function post(msg: FromWorker): void {
 }
 
 function postSnapshot(): void {
-  if (!session) return;
-  post({ type: 'snapshot', runId, snapshot: snapshotOf(session), playing });
+  if (!active) return;
+  switch (active.kind) {
+    case 'sim':
+      post({ type: 'snapshot', runId, snapshot: snapshotOf(active.session), playing });
+      return;
+    case 'ostep':
+      post({ type: 'ostep', runId, view: ostepView(active.session), playing });
+      return;
+    case 'image':
+      post({ type: 'image', runId, view: imageView(active.session), playing });
+      return;
+    default:
+      assertNever(active);
+  }
+}
+
+function atEnd(a: Active): boolean {
+  switch (a.kind) {
+    case 'sim':
+      return a.session.tl.end !== null && a.session.tl.m.step >= a.session.tl.end;
+    case 'ostep':
+      return a.session.step >= ostepEnd(a.session);
+    case 'image':
+      return a.session.step >= imageEnd(a.session);
+    default:
+      return assertNever(a);
+  }
+}
+
+function move(a: Active, n: number): void {
+  switch (a.kind) {
+    case 'sim':
+      stepBy(a.session, n);
+      return;
+    case 'ostep':
+      ostepSeek(a.session, a.session.step + n);
+      return;
+    case 'image':
+      imageSeek(a.session, a.session.step + n);
+      return;
+    default:
+      assertNever(a);
+  }
+}
+
+function seekActive(a: Active, step: number): void {
+  switch (a.kind) {
+    case 'sim':
+      seekTo(a.session, step);
+      return;
+    case 'ostep':
+      ostepSeek(a.session, step);
+      return;
+    case 'image':
+      imageSeek(a.session, step);
+      return;
+    default:
+      assertNever(a);
+  }
+}
+
+function runUntilActive(a: Active, until: RunUntil): void {
+  switch (a.kind) {
+    case 'sim':
+      runUntil(a.session, until);
+      return;
+    case 'ostep':
+      ostepRunUntil(a.session, until);
+      return;
+    case 'image':
+      imageRunUntil(a.session, until);
+      return;
+    default:
+      assertNever(a);
+  }
+}
+
+/** The current view on a pasted text: an OSTEP problem, or a machine image. */
+function pasted(
+  a: Active,
+  text: string,
+  seq: number,
+): { ok: true; active: Active } | { ok: false; error: string } {
+  switch (a.kind) {
+    case 'sim':
+      return { ok: false, error: 'a scenario takes no pasted input' };
+    case 'ostep': {
+      const r = openOstep({ kind: 'pasted', text }, seq);
+      return r.ok ? { ok: true, active: { kind: 'ostep', session: r.session } } : r;
+    }
+    case 'image': {
+      const r = openImage({ kind: 'pasted', text }, seq);
+      return r.ok ? { ok: true, active: { kind: 'image', session: r.session } } : r;
+    }
+    default:
+      return assertNever(a);
+  }
 }
 
 function stopPlay(): void {
@@ -31,15 +143,15 @@ function stopPlay(): void {
 }
 
 function playTick(): void {
-  if (!playing || !session) return;
+  if (!playing || !active) return;
   const now = performance.now();
   carry += ((now - lastPost) / 1000) * speed;
   lastPost = now;
   const n = Math.floor(carry);
   if (n > 0) {
     carry -= n;
-    stepBy(session, n);
-    if (session.tl.end !== null && session.tl.m.step >= session.tl.end) stopPlay();
+    move(active, n);
+    if (atEnd(active)) stopPlay();
     postSnapshot();
   }
   if (playing) timer = setTimeout(playTick, 16);
@@ -54,29 +166,69 @@ function handle(msg: ToWorker): void {
       post({ type: 'error', runId, message: r.error });
       return;
     }
-    session = r.session;
+    active = { kind: 'sim', session: r.session };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: msg.scenarioId });
-    seekTo(session, msg.step);
+    seekTo(r.session, msg.step);
     postSnapshot();
     return;
   }
-  if (msg.runId !== runId || !session) return;
+  if (msg.type === 'ostepLoad') {
+    stopPlay();
+    runId = msg.runId;
+    const r = openOstep(msg.source);
+    if (!r.ok) {
+      post({ type: 'error', runId, message: r.error });
+      return;
+    }
+    active = { kind: 'ostep', session: r.session };
+    post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: OSTEP_LESSON });
+    ostepSeek(r.session, msg.step);
+    postSnapshot();
+    return;
+  }
+  if (msg.type === 'imageLoad') {
+    stopPlay();
+    runId = msg.runId;
+    const r = openImage(msg.source);
+    if (!r.ok) {
+      post({ type: 'error', runId, message: r.error });
+      return;
+    }
+    active = { kind: 'image', session: r.session };
+    post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: IMAGE_LESSON });
+    imageSeek(r.session, msg.step);
+    postSnapshot();
+    return;
+  }
+  if (msg.runId !== runId || !active) return;
   switch (msg.type) {
+    case 'paste': {
+      // Untrusted text for the current view: a bad one is answered with the parser's one-line
+      // error and changes nothing.
+      const next = pasted(active, msg.text, msg.seq);
+      if (!next.ok) {
+        post({ type: 'pasteRejected', runId, seq: msg.seq, error: next.error });
+        return;
+      }
+      stopPlay();
+      active = next.active;
+      break;
+    }
     case 'step':
       stopPlay();
-      stepBy(session, msg.n);
+      move(active, msg.n);
       break;
     case 'back':
       stopPlay();
-      stepBy(session, -msg.n);
+      move(active, -msg.n);
       break;
     case 'seek':
       stopPlay();
-      seekTo(session, msg.step);
+      seekActive(active, msg.step);
       break;
     case 'play':
       speed = Math.max(0.1, Math.min(1000, msg.speed));
-      if (session.tl.end !== null && session.tl.m.step >= session.tl.end) seekTo(session, 0);
+      if (atEnd(active)) seekActive(active, 0);
       playing = true;
       lastPost = performance.now();
       carry = 1; // the first step shows at once
@@ -88,7 +240,7 @@ function handle(msg: ToWorker): void {
       break;
     case 'runUntil':
       stopPlay();
-      runUntil(session, msg.until);
+      runUntilActive(active, msg.until);
       break;
     default:
       assertNever(msg);

@@ -4,7 +4,7 @@
 // progress; and no usable TLB entry may lead to a frame that is free or has been handed to
 // someone else. Correct protocols never trip it; broken ones do, and the explanation is the lesson.
 import { newWalkOut, walkPageTable } from '../arch/x86_64/walk';
-import type { EventBody } from '../events';
+import type { EventBody, SimEvent } from '../events';
 import { vaHex } from '../kernel/emit';
 import type { Machine, Proc } from '../machine';
 import { type CoreTlbEntry, coreTlbEntries } from '../tlb/machineTlb';
@@ -53,7 +53,64 @@ export function entryStatus(m: Machine, pid: number, vpn: number, pfn: number, f
   return proc && proc.rootPfn >= 0 ? judge(m, proc, vpn, pfn, flags).status : 'ok';
 }
 
-export function checkInvariants(m: Machine, emit: (e: EventBody) => void): void {
+/**
+ * The protocol rules, checked on the step's events: an ack must come after the acking core has
+ * dropped the pages (else the initiator frees a frame a TLB still maps), and munmap must not
+ * return while a shootdown it started still waits for acks (the caller may reuse the range).
+ */
+function checkProtocol(m: Machine, emit: (e: EventBody) => void, events: readonly SimEvent[]): void {
+  for (const e of events) {
+    if (e.type === 'ipi.acked') {
+      const sd = m.shootdowns.filter((s) => s.initiator === e.to && s.acked.includes(e.from)).at(-1);
+      const core = m.cores[e.from];
+      const proc = sd && m.procs.find((p) => p.pid === sd.pid);
+      // Only translations the core can use now count (its loaded mm, not in lazy mode).
+      if (!sd || !core || !proc || core.mmPid !== sd.pid || core.lazy) continue;
+      // An entry for one of the pages that still matches the page table (refilled after the
+      // change) is fine; one that does not is what the ack promised was gone.
+      const left = coreTlbEntries(core.tlb).filter(
+        (t) =>
+          t.asid === proc.pcid &&
+          (sd.full || sd.vpns.includes(t.pageVpn)) &&
+          judge(m, proc, t.pageVpn, t.pageBasePfn, t.flags).status !== 'ok',
+      );
+      if (left.length === 0) continue;
+      m.stats.violations++;
+      const va = vaHex(left[0]?.pageVpn ?? 0, 0);
+      emit({
+        type: 'invariant.violated',
+        rule: 'ack-before-invalidate',
+        core: core.id,
+        va,
+        explanation: `Core ${core.id} acked core ${e.to}'s flush while its TLB still maps ${va}: the initiator will now free the frame behind a live translation.`,
+      });
+    } else if (e.type === 'syscall.exit' && e.name === 'munmap') {
+      // A shootdown of this process started on this core (a core waits for its own shootdowns,
+      // so one still open here was left behind by this munmap).
+      const pid = m.threads.find((t) => t.tid === e.tid)?.pid;
+      const open = m.shootdowns.find(
+        (s) =>
+          s.initiator === e.core && s.pid === pid && s.open && s.targets.some((c) => !s.acked.includes(c)),
+      );
+      if (!open) continue;
+      m.stats.violations++;
+      const waiting = open.targets.filter((c) => !open.acked.includes(c));
+      emit({
+        type: 'invariant.violated',
+        rule: 'unmap-returned-early',
+        core: e.core,
+        explanation: `munmap returned on core ${e.core} while core${waiting.length > 1 ? 's' : ''} ${waiting.join(', ')} had not acked its flush: the range can be reused while their TLBs still map it.`,
+      });
+    }
+  }
+}
+
+export function checkInvariants(
+  m: Machine,
+  emit: (e: EventBody) => void,
+  events: readonly SimEvent[] = [],
+): void {
+  checkProtocol(m, emit, events);
   const now: string[] = [];
   for (const core of m.cores) {
     if (core.mmPid < 0 || core.lazy) continue;

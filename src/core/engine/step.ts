@@ -33,6 +33,8 @@ const MONITOR_TRIGGERS: ReadonlySet<string> = new Set([
   'context.switch',
   'lazy.leave',
   'thread.sleep',
+  'ipi.acked',
+  'syscall.exit',
 ]);
 
 /** The earliest IPI waiting for `core` that it can take now, if any. */
@@ -172,7 +174,8 @@ export function step(m: Machine): SimEvent[] {
   actor.core.now = actor.t;
   runOne(ctx);
   actor.core.now = actor.t + Math.max(1, ctx.cost);
-  if (m.monitor && (!m.record || events.some((e) => MONITOR_TRIGGERS.has(e.type)))) checkInvariants(m, emit);
+  if (m.monitor && (!m.record || events.some((e) => MONITOR_TRIGGERS.has(e.type))))
+    checkInvariants(m, emit, events);
   if (candidates(m).t === NEVER) m.done = true;
   return events;
 }

@@ -93,7 +93,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       } else if (protocol === 'amd-invlpgb') {
         issueInvlpgb(ctx, proc, sd);
       } else if (protocol === 'counter') {
-        invlpgEach(ctx, proc, sd.vpns, 'INVLPG');
+        counterFlush(ctx, proc, sd);
       } else if (core.mmPid === proc.pid && !core.lazy) flushToGeneration(ctx, proc, sd);
       else ctx.emit({ type: 'flush.skip', core: core.id, reason: 'this core does not have the mm loaded' });
       if (protocol === 'broken-free-before-ack' || protocol === 'broken-no-shootdown') {
@@ -104,6 +104,16 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
         f.toFree = [];
       }
       sd.waitStart = ctx.t + ctx.cost;
+      if (protocol === 'broken-no-wait' && sd.targets.some((c) => !sd.acked.includes(c))) {
+        // BUG (broken-no-wait): the IPIs are out, the local TLB is clean, and the initiator goes
+        // on without waiting: the frames are freed and munmap returns while other cores still
+        // hold the translations.
+        sd.abandoned = true;
+        ctx.emit({ type: 'flush.skip', core: core.id, reason: 'this kernel does not wait for the acks' });
+        if (f.toFree.length > 0) f.phase = 'free';
+        else core.stack.pop();
+        return;
+      }
       f.phase = 'wait';
       const pending = sd.targets.filter((c) => !sd.acked.includes(c));
       if (pending.length > 0) ctx.emit({ type: 'shootdown.wait', core: core.id, pending });
@@ -180,13 +190,15 @@ function ipiPhase(ctx: Ctx, f: IpiFrame): void {
       core.inbox = core.inbox.filter((id) => id !== ipi.id);
       ctx.emit({ type: 'ipi.received', core: core.id, from: ipi.from });
       ctx.cost += m.cost.ipiHandler;
+      // BUG (broken-early-ack): the handler acks as soon as it runs, before it invalidates.
+      if (m.spec.machine.protocol === 'broken-early-ack') ack(ctx, sd);
       f.phase = 'flush';
       return;
     case 'flush': {
       const proc = procOf(m, sd.pid);
       if (m.spec.machine.protocol === 'counter') {
         // Seed 000's handler: if this core is in the requested address space, drop the pages.
-        if (core.mmPid === sd.pid) invlpgEach(ctx, proc, sd.vpns, 'INVLPG');
+        if (core.mmPid === sd.pid) counterFlush(ctx, proc, sd);
         else ctx.emit({ type: 'flush.skip', core: core.id, reason: 'it runs another address space' });
       } else if (core.mmPid !== sd.pid) {
         // The core moved to another mm since the mask was read: drop it from the mask.
@@ -204,17 +216,37 @@ function ipiPhase(ctx: Ctx, f: IpiFrame): void {
       } else {
         flushToGeneration(ctx, proc, sd);
       }
-      f.phase = 'ack';
+      if (m.spec.machine.protocol === 'broken-early-ack') core.stack.pop();
+      else f.phase = 'ack';
       return;
     }
     case 'ack':
-      sd.acked.push(core.id);
-      sd.lastAckTick = Math.max(sd.lastAckTick, ctx.t + m.cost.small);
-      ctx.cost += m.cost.small;
-      ctx.emit({ type: 'ipi.acked', from: core.id, to: sd.initiator });
+      ack(ctx, sd);
       core.stack.pop();
       return;
   }
+}
+
+function ack(ctx: Ctx, sd: Shootdown): void {
+  const { m, core } = ctx;
+  sd.acked.push(core.id);
+  sd.lastAckTick = Math.max(sd.lastAckTick, ctx.t + m.cost.small);
+  ctx.cost += m.cost.small;
+  ctx.emit({ type: 'ipi.acked', from: core.id, to: sd.initiator });
+  if (sd.abandoned && sd.targets.every((c) => sd.acked.includes(c))) {
+    // broken-no-wait: nobody waits for this shootdown; the last ack is where it ends.
+    sd.open = false;
+    m.pending = m.pending.filter((p) => p.by !== sd.id);
+  }
+}
+
+/**
+ * The counter kernel's flush of the shared request: its pages one by one, or the whole address
+ * space when the request asks for it (flush_tlb_mm after fork, or more pages than the ceiling).
+ */
+function counterFlush(ctx: Ctx, proc: Proc, sd: Shootdown): void {
+  if (sd.full) flushPcid(ctx, proc, 'full flush (CR3 reload): the request covers the whole address space');
+  else invlpgEach(ctx, proc, sd.vpns, 'INVLPG');
 }
 
 /** INVLPG of each page in this core's TLB (with the page's global entries, SDM 4.10.4.1). */

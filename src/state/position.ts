@@ -1,0 +1,62 @@
+// Where the shown run is, whichever kind it is: a scenario's snapshot or the OSTEP lesson's view.
+// The transport controls, the keyboard and the permalink all read it from here.
+import type { KeyMomentAt } from '../core/view/snapshot';
+import { IMAGE_LESSON, OSTEP_LESSON } from '../worker/protocol';
+import type { Link } from './permalink';
+import type { VmState } from './store';
+
+export interface Position {
+  /** A snapshot or view has arrived. */
+  ready: boolean;
+  step: number;
+  end: number;
+  done: boolean;
+  keyMoments: readonly KeyMomentAt[];
+}
+
+/** Stable empty value: a selector must not return a fresh [] on every call. */
+const NO_MOMENTS: readonly KeyMomentAt[] = [];
+
+/** The OSTEP homework lesson is shown (or being loaded). */
+export function isOstep(s: VmState): boolean {
+  return s.scenarioId === OSTEP_LESSON;
+}
+
+/** The machine-image view is shown (or being loaded). */
+export function isImage(s: VmState): boolean {
+  return s.scenarioId === IMAGE_LESSON;
+}
+
+const NOT_READY: Position = { ready: false, step: 0, end: 0, done: false, keyMoments: NO_MOMENTS };
+
+export function positionOf(s: VmState): Position {
+  if (isOstep(s) || isImage(s)) {
+    const v = isOstep(s) ? s.ostep : s.image;
+    if (!v) return NOT_READY;
+    return { ready: true, step: v.step, end: v.end, done: v.step >= v.end, keyMoments: v.keyMoments };
+  }
+  const snap = s.snapshot;
+  if (!snap) return NOT_READY;
+  return {
+    ready: true,
+    step: snap.step,
+    end: snap.end ?? snap.step,
+    done: snap.done,
+    keyMoments: snap.keyMoments,
+  };
+}
+
+/** The permalink of what is shown, or null while nothing is. */
+export function linkOf(s: VmState): Link | null {
+  if (isOstep(s)) {
+    const v = s.ostep;
+    if (!v) return null;
+    return { ostep: v.problem.builtin ?? 'pasted', step: v.step };
+  }
+  if (isImage(s)) {
+    const v = s.image;
+    return v ? { image: v.input.builtin ?? 'pasted', step: v.step } : null;
+  }
+  const snap = s.snapshot;
+  return snap ? { scenarioId: snap.scenarioId, step: snap.step } : null;
+}
