@@ -1,21 +1,20 @@
 // The worker's state, apart from postMessage so it can be tested in Node: one timeline for the
 // loaded scenario, and the commands that move through it.
 import type { SimEvent } from '../core/events';
-import {
-  createTimeline,
-  eventsUpTo,
-  forward,
-  runThrough,
-  seek,
-  type Timeline,
-} from '../core/engine/timeline';
-import { locateKeyMoments } from '../core/view/keyMoments';
+import { createTimeline, eventsBetween, forward, seek, type Timeline } from '../core/engine/timeline';
+import { momentLocator } from '../core/view/keyMoments';
 import { buildSnapshot, type KeyMomentAt, type Snapshot } from '../core/view/snapshot';
 import { findScenario } from '../scenarios/index';
 import type { RunUntil } from './protocol';
 
 /** Scenarios are run to the end on load (to know their length) up to this many steps. */
 export const MAX_STEPS = 100_000;
+
+/**
+ * Steps of history a snapshot folds for the IPI lanes. A snapshot is built per step, so folding
+ * the whole run would make each step cost O(run length); lessons are far shorter than this.
+ */
+export const HISTORY_STEPS = 2_000;
 
 export interface Session {
   tl: Timeline;
@@ -29,17 +28,23 @@ export function loadSession(scenarioId: string): LoadResult {
   if (!spec) return { ok: false, error: `unknown scenario "${scenarioId.slice(0, 60)}"` };
   const r = createTimeline(spec);
   if (!r.ok) return r;
-  runThrough(r.timeline, MAX_STEPS);
-  return {
-    ok: true,
-    session: { tl: r.timeline, keyMoments: locateKeyMoments(spec.keyMoments, r.timeline.log) },
-  };
+  // Run through once to learn the length and place the key moments as the events stream by
+  // (the log keeps only a window), then come back to step 0.
+  const loc = momentLocator(spec.keyMoments);
+  while (r.timeline.m.step < MAX_STEPS) {
+    const ev = forward(r.timeline);
+    if (ev === null) break;
+    loc.feed(r.timeline.m.step, ev);
+  }
+  seek(r.timeline, 0);
+  return { ok: true, session: { tl: r.timeline, keyMoments: loc.found } };
 }
 
 export function snapshotOf(s: Session): Snapshot {
   const step = s.tl.m.step;
   const stepEvents = step > 0 ? (s.tl.log[step - 1] ?? []) : [];
-  return buildSnapshot(s.tl.m, stepEvents, eventsUpTo(s.tl, step), s.tl.end, s.keyMoments);
+  const history = eventsBetween(s.tl, Math.max(1, step - HISTORY_STEPS + 1), step);
+  return buildSnapshot(s.tl.m, stepEvents, history, s.tl.end, s.keyMoments);
 }
 
 export function stepBy(s: Session, n: number): void {

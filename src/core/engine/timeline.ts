@@ -13,6 +13,12 @@ import { step } from './step';
 /** Checkpoints kept at most; beyond this their spacing doubles. */
 export const MAX_CHECKPOINTS = 256;
 
+/**
+ * Steps of events kept behind the current step. Older ones are dropped and recomputed by replay
+ * when a seek goes back to them, so a long run's log stays bounded like its checkpoints.
+ */
+export const LOG_WINDOW = 4096;
+
 export interface Timeline {
   spec: ScenarioSpec;
   seed: number;
@@ -20,8 +26,12 @@ export interface Timeline {
   every: number;
   /** checkpoints[k] is the machine after step k * every. */
   checkpoints: Machine[];
-  /** log[s - 1] holds the events of step s, for every step computed so far. */
-  log: SimEvent[][];
+  /**
+   * log[s - 1] holds the events of step s: the last `logWindow` steps up to the current one,
+   * and whatever was computed ahead of it; older entries are dropped (undefined).
+   */
+  log: (SimEvent[] | undefined)[];
+  logWindow: number;
   /** The machine at the current step. */
   m: Machine;
   /** The last step of the run, once it has been reached. */
@@ -37,6 +47,7 @@ export function createTimeline(
   seed = spec.seed,
   every = 64,
   maxCheckpoints = MAX_CHECKPOINTS,
+  logWindow = LOG_WINDOW,
 ): TimelineResult {
   const built = createMachine(spec, seed);
   if (!built.ok) return built;
@@ -44,7 +55,7 @@ export function createTimeline(
   const end = m.done ? 0 : null;
   return {
     ok: true,
-    timeline: { spec, seed, every, checkpoints: [deepClone(m)], log: [], m, end, maxCheckpoints },
+    timeline: { spec, seed, every, checkpoints: [deepClone(m)], log: [], logWindow, m, end, maxCheckpoints },
   };
 }
 
@@ -61,7 +72,9 @@ export function forward(tl: Timeline): SimEvent[] | null {
     return null;
   }
   const s = tl.m.step;
-  if (s > tl.log.length) tl.log.push(events);
+  if (tl.log[s - 1] === undefined) tl.log[s - 1] = events;
+  // Keep the log bounded: the step that just left the window behind us is recomputed if needed.
+  if (s - 1 - tl.logWindow >= 0) tl.log[s - 1 - tl.logWindow] = undefined;
   if (s % tl.every === 0 && !tl.checkpoints[s / tl.every]) {
     if (s / tl.every >= tl.maxCheckpoints) thinCheckpoints(tl);
     if (s % tl.every === 0) tl.checkpoints[s / tl.every] = deepClone(tl.m);
@@ -107,9 +120,17 @@ export function runThrough(tl: Timeline, maxSteps: number): void {
   seek(tl, start);
 }
 
-/** Events of steps 1..upTo (inclusive), flattened. */
-export function eventsUpTo(tl: Timeline, upTo: number): SimEvent[] {
+/** Events of steps from..upTo (inclusive), flattened; steps outside the kept window are skipped. */
+export function eventsBetween(tl: Timeline, from: number, upTo: number): SimEvent[] {
   const out: SimEvent[] = [];
-  for (let i = 0; i < upTo && i < tl.log.length; i++) for (const e of tl.log[i] as SimEvent[]) out.push(e);
+  for (let i = Math.max(0, from - 1); i < upTo && i < tl.log.length; i++) {
+    const step = tl.log[i];
+    if (step) for (const e of step) out.push(e);
+  }
   return out;
+}
+
+/** Events of steps 1..upTo (inclusive), flattened (as far as the window keeps them). */
+export function eventsUpTo(tl: Timeline, upTo: number): SimEvent[] {
+  return eventsBetween(tl, 1, upTo);
 }

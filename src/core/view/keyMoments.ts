@@ -11,18 +11,32 @@ export function matchesMoment(e: SimEvent, k: KeyMoment): boolean {
 }
 
 /** The first step at which each key moment happens (in declaration order, each after the last). */
-export function locateKeyMoments(moments: readonly KeyMoment[], log: readonly SimEvent[][]): KeyMomentAt[] {
-  const out: KeyMomentAt[] = [];
-  let from = 0;
-  for (const k of moments) {
-    let found = -1;
-    for (let s = from; s < log.length && found < 0; s++) {
-      if ((log[s] as SimEvent[]).some((e) => matchesMoment(e, k))) found = s + 1;
-    }
-    if (found > 0) {
-      out.push({ label: k.label, step: found });
-      from = found - 1;
-    }
-  }
-  return out;
+export function locateKeyMoments(
+  moments: readonly KeyMoment[],
+  log: readonly (SimEvent[] | undefined)[],
+): KeyMomentAt[] {
+  const loc = momentLocator(moments);
+  for (let s = 0; s < log.length; s++) loc.feed(s + 1, log[s] ?? []);
+  return loc.found;
+}
+
+/**
+ * The same, fed one step at a time as a run goes: a long run need not keep its whole log to
+ * place its key moments. Several moments may land on one step, in declaration order.
+ */
+export function momentLocator(moments: readonly KeyMoment[]): {
+  feed(step: number, events: readonly SimEvent[]): void;
+  found: KeyMomentAt[];
+} {
+  const found: KeyMomentAt[] = [];
+  return {
+    found,
+    feed(step, events) {
+      for (;;) {
+        const k = moments[found.length];
+        if (!k || !events.some((e) => matchesMoment(e, k))) return;
+        found.push({ label: k.label, step });
+      }
+    },
+  };
 }
