@@ -6,6 +6,8 @@
 // test-results/shots/<scenario>-<step>-<w>x<h>.png at 1280x720 and 1440x900.
 // VMSCOPE_SHOT_FRAGMENT (e.g. '#ostep=seed1&step=4') opens that link as it is instead, and writes
 // test-results/shots/<fragment, letters and digits only>-<w>x<h>.png.
+// VMSCOPE_SHOT_TABS (e.g. 'ipi,cores,frames,stats') also shows each of those tabs of the shared
+// panel area in turn and writes <scenario>-<step>-<tab>-<w>x<h>.png for each.
 import { test } from '@playwright/test';
 import { AppPage } from './pages/app';
 
@@ -13,6 +15,7 @@ const SCENARIO = process.env.VMSCOPE_SHOT_SCENARIO ?? 'munmap-shootdown';
 const MOMENT = process.env.VMSCOPE_SHOT_MOMENT ?? 'Core 1 invalidates';
 const STEP = process.env.VMSCOPE_SHOT_STEP;
 const FRAGMENT = process.env.VMSCOPE_SHOT_FRAGMENT;
+const TABS = (process.env.VMSCOPE_SHOT_TABS ?? '').split(',').filter(Boolean);
 
 for (const [w, h] of [
   [1280, 720],
@@ -36,6 +39,11 @@ for (const [w, h] of [
     // Let the step's flash animations settle so the picture shows their resting colours.
     await page.waitForTimeout(1_800);
     await page.screenshot({ path: `test-results/shots/${SCENARIO}-${step}-${w}x${h}.png` });
+    for (const tab of TABS) {
+      await page.getByTestId(`tab-${tab}`).click();
+      await page.waitForTimeout(1_600);
+      await page.screenshot({ path: `test-results/shots/${SCENARIO}-${step}-${tab}-${w}x${h}.png` });
+    }
     if (w === 1280 && SCENARIO === 'munmap-shootdown' && process.env.VMSCOPE_SHOTS === 'readme') {
       await page.screenshot({ path: 'docs/screenshot.png' });
     }

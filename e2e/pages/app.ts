@@ -1,13 +1,18 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { Controls } from './controls';
+import { CoresPanel } from './coresPanel';
+import { Dock } from './dock';
+import { FramesPanel } from './framesPanel';
 import { ImagePanel } from './imagePanel';
 import { IpiPanel } from './ipiPanel';
 import { LogPanel } from './logPanel';
 import { OstepPanel } from './ostepPanel';
 import { PageTablePanel } from './pageTablePanel';
+import { StatsPanel } from './statsPanel';
 import { TlbPanel } from './tlbPanel';
 
-/** The whole app: the header, the banner, the controls and the four panels. */
+/** The whole app: the header, the banner, the controls and the panels (IPIs, cores, frames and
+ * statistics share one area, chosen with the dock's tabs). */
 export class AppPage {
   readonly controls: Controls;
   readonly tlb: TlbPanel;
@@ -16,6 +21,10 @@ export class AppPage {
   readonly log: LogPanel;
   readonly ostep: OstepPanel;
   readonly image: ImagePanel;
+  readonly dock: Dock;
+  readonly cores: CoresPanel;
+  readonly frames: FramesPanel;
+  readonly stats: StatsPanel;
   readonly banner: Locator;
   readonly scenarioPicker: Locator;
   readonly scenarioTitle: Locator;
@@ -28,6 +37,10 @@ export class AppPage {
     this.log = new LogPanel(page);
     this.ostep = new OstepPanel(page);
     this.image = new ImagePanel(page);
+    this.dock = new Dock(page);
+    this.cores = new CoresPanel(page);
+    this.frames = new FramesPanel(page);
+    this.stats = new StatsPanel(page);
     this.banner = page.getByTestId('banner');
     this.scenarioPicker = page.getByTestId('scenario-picker');
     this.scenarioTitle = page.getByTestId('scenario-title');

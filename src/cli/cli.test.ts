@@ -64,13 +64,48 @@ describe('vmscope CLI', () => {
     for (const x of r.runs) expect(x.violations).toBe(0);
   });
 
+  it('compares the ARM64 broadcast and the RISC-V SBI fence with the x86 kernels, by full name', () => {
+    const { code, out } = vmscope(
+      'compare',
+      'protocol-compare',
+      '--protocols',
+      'linux,counter,arm-broadcast,riscv-sbi,invlpgb',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as {
+      runs: {
+        protocol: string;
+        ipis: number;
+        invalidations: number;
+        violations: number;
+        handlerCycles: number;
+      }[];
+    };
+    expect(r.runs.map((x) => x.protocol)).toEqual([
+      'linux-x86',
+      'counter',
+      'arm-broadcast',
+      'riscv-sbi',
+      'amd-invlpgb',
+    ]);
+    const by = Object.fromEntries(r.runs.map((x) => [x.protocol, x]));
+    // ARM64: no IPI, no handler; counted like INVLPGB (4 local TLBIs, 16 entries dropped on cores 1-4).
+    expect(by['arm-broadcast']).toMatchObject({ ipis: 0, handlerCycles: 0, invalidations: 20 });
+    expect(by['amd-invlpgb']?.invalidations).toBe(20);
+    // RISC-V: the firmware IPIs every other hart in mm_cpumask, the lazy core 4 too, never core 5.
+    expect(by['riscv-sbi']?.ipis).toBe(16);
+    expect(by['riscv-sbi']?.handlerCycles).toBeGreaterThan(0);
+    for (const x of r.runs) expect(x.violations).toBe(0);
+  });
+
   it('fails with one line and a non-zero exit on an unknown id or a bad argument', () => {
     for (const args of [
       ['run', 'nope'],
       ['run', 'munmap-shootdown', '--seed', 'x'],
       ['run'],
       ['frobnicate'],
-      ['compare', 'munmap-shootdown', '--protocols', 'arm'],
+      ['compare', 'munmap-shootdown', '--protocols', 'sparc'],
       ['compare', 'munmap-shootdown', '--protocols', 'Linux;rm'],
     ]) {
       const r = vmscope(...args);

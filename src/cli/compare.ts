@@ -4,7 +4,15 @@ import { findScenario } from '../scenarios/index';
 import { parseArgs } from './args';
 
 /** Short names accepted by --protocols. */
-const ALIASES: Record<string, Protocol> = { linux: 'linux-x86', invlpgb: 'amd-invlpgb' };
+const ALIASES: Record<string, Protocol> = {
+  linux: 'linux-x86',
+  invlpgb: 'amd-invlpgb',
+  arm: 'arm-broadcast',
+  riscv: 'riscv-sbi',
+};
+
+/** What `compare` runs without --protocols: the correct kernels of lesson protocol-compare. */
+export const DEFAULT_COMPARE = ['linux', 'counter', 'arm', 'riscv', 'invlpgb'];
 
 export function compareCommand(args: string[], out: (s: string) => void): number {
   const fail = (msg: string) => {
@@ -17,8 +25,7 @@ export function compareCommand(args: string[], out: (s: string) => void): number
   const id = p.positional[0] as string;
   const spec = findScenario(id);
   if (!spec) return fail(`unknown scenario "${id.slice(0, 60)}" (see \`vmscope scenarios\`)`);
-  const names =
-    typeof p.flags.protocols === 'string' ? p.flags.protocols.split(',') : ['linux', 'counter', 'invlpgb'];
+  const names = typeof p.flags.protocols === 'string' ? p.flags.protocols.split(',') : DEFAULT_COMPARE;
   const protocols: Protocol[] = [];
   for (const n of names) {
     const proto = ALIASES[n] ?? (PROTOCOLS as readonly string[]).find((x) => x === n);

@@ -30,6 +30,22 @@ export interface CostModel {
   invlpgbPerPage: number;
   /** TLBSYNC: until every broadcast invalidation has completed (assumption). */
   tlbsync: number;
+  /** ARM64 DSB ISHST before the TLBIs: drain the PTE stores (assumption: no primary figure found). */
+  dsbIshst: number;
+  /** ARM64 TLBI ...IS, per instruction issued; the broadcast itself is paid in DSB ISH (assumption,
+   * the INVLPGB figure: domain-facts §7 has no ARM number). */
+  tlbiIs: number;
+  /** ARM64 DSB ISH after broadcast TLBIs: until every core of the Inner Shareable domain has
+   * completed them (assumption, the TLBSYNC figure; independent of the core count here). */
+  dsbIsh: number;
+  /** RISC-V ecall into the SBI firmware and back (trap to M-mode, dispatch; assumption). */
+  sbiEcall: number;
+  /** RISC-V M-mode software-interrupt entry, fence queue and mret on a target hart (assumption). */
+  sbiHandler: number;
+  /** RISC-V SFENCE.VMA of one page (assumption: the INVLPG figure; no RISC-V figure found). */
+  sfenceVma: number;
+  /** RISC-V SFENCE.VMA x0, asid: the whole ASID (assumption, like fullFlush). */
+  sfenceVmaAsid: number;
   /** Bookkeeping steps (find a VMA, take a lock, set a flag). */
   small: number;
 }
@@ -48,8 +64,25 @@ export const DEFAULT_COSTS: CostModel = {
   contextSwitch: 500,
   invlpgbPerPage: 100,
   tlbsync: 800,
+  dsbIshst: 30,
+  tlbiIs: 100,
+  dsbIsh: 800,
+  sbiEcall: 300,
+  sbiHandler: 300,
+  sfenceVma: 250,
+  sfenceVmaAsid: 300,
   small: 20,
 };
 
 /** Linux's tlb_single_page_flush_ceiling (arch/x86/mm/tlb.c): above it, a full flush. */
 export const FLUSH_CEILING_PAGES = 33;
+
+/**
+ * arm64's MAX_TLBI_OPS = PTRS_PER_PTE (512 with 4 KiB pages; called MAX_DVM_OPS before): from
+ * this many pages, __flush_tlb_range does flush_tlb_mm (TLBI ASIDE1IS) instead
+ * (arch/arm64/include/asm/tlbflush.h, without range TLBI).
+ */
+export const ARM64_MAX_TLBI_OPS = 512;
+
+/** RISC-V tlb_flush_all_threshold (arch/riscv/mm/tlbflush.c): above it, flush the whole ASID. */
+export const RISCV_FLUSH_ALL_THRESHOLD = 64;

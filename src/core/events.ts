@@ -4,6 +4,8 @@
 
 export type AccessKindName = 'read' | 'write' | 'fetch';
 export type InvalidateScope = 'page' | 'asid' | 'all' | 'global';
+/** ARM64 broadcast TLBIs the arm-broadcast kernel issues (Arm ARM TLBI; arch/arm64 tlbflush.h). */
+export type TlbiOpName = 'VALE1IS' | 'VAE1IS' | 'ASIDE1IS';
 /** TLB levels a hit can come from (src/core/tlb/hierarchy.ts TlbHitLevel without 'miss'). */
 export type TlbHitLevelName = 'l1d' | 'l1i' | 'l1' | 'l2';
 
@@ -159,6 +161,52 @@ export type EventBody =
   | { type: 'lazy.leave'; core: number; pid: number }
   | { type: 'invlpgb'; core: number; pid: number; pages: number }
   | { type: 'tlbsync'; core: number }
+  /** arm-broadcast: a barrier on the initiator, `ishst` before the TLBIs, `ish` after (waited: stalled cycles). */
+  | { type: 'dsb'; core: number; domain: 'ishst' | 'ish'; waited: number }
+  /** arm-broadcast: TLBIs issued for the mm's ASID; they reach every core in `reaches` in hardware. */
+  | {
+      type: 'tlbi';
+      core: number;
+      pid: number;
+      op: TlbiOpName;
+      asid: number;
+      pages: number;
+      vas: string[];
+      reaches: number[];
+    }
+  /** arm-broadcast: another core's TLB completed the broadcast (no code ran there); what it runs. */
+  | {
+      type: 'tlbi.remote';
+      core: number;
+      from: number;
+      op: TlbiOpName;
+      asid: number;
+      removed: number;
+      mmPid: number;
+      lazy: boolean;
+    }
+  /** riscv-sbi: the kernel calls sbi_remote_sfence_vma_asid (ecall into the M-mode firmware). */
+  | {
+      type: 'sbi.ecall';
+      core: number;
+      pid: number;
+      harts: number[];
+      asid: number;
+      pages: number;
+      whole: boolean;
+    }
+  /** riscv-sbi: a target hart's M-mode firmware runs SFENCE.VMA for another hart (the kernel sees nothing). */
+  | {
+      type: 'sbi.rfence';
+      core: number;
+      from: number;
+      asid: number;
+      pages: number;
+      whole: boolean;
+      mmPid: number;
+    }
+  /** riscv-sbi: the ecall returns to the kernel: every hart has fenced. */
+  | { type: 'sbi.return'; core: number; waited: number }
   | { type: 'cpumask.set'; core: number; pid: number; switching: boolean }
   | { type: 'switch.gen'; core: number; pid: number; gen: number; behind: boolean }
   | { type: 'thread.sleep'; core: number; tid: number; flag: string }

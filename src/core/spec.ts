@@ -15,6 +15,11 @@
  * all; a core with a stale, less-permissive entry takes one spurious fault (SDM 4.10.4.3).
  * `counter` is the kernel of seed 000: a global request and a counter the targets increment.
  * `amd-invlpgb` broadcasts the invalidation in hardware (INVLPGB, then TLBSYNC): no IPIs.
+ * `arm-broadcast` is Linux arm64's flush: DSB ISHST, TLBI VALE1IS/VAE1IS per page (ASIDE1IS for
+ * the whole ASID from 512 pages), DSB ISH: every core's TLB drops the pages in hardware, no IPI.
+ * `riscv-sbi` is Linux riscv's flush through the SBI firmware: an ecall to M-mode, which IPIs
+ * the other harts of mm_cpumask; each runs SFENCE.VMA in M-mode, and the ecall returns when all
+ * have. For both, the page tables stay x86-64's: only the invalidation mechanism is swapped.
  */
 export type Protocol =
   | 'linux-x86'
@@ -26,7 +31,9 @@ export type Protocol =
   | 'broken-no-wait'
   | 'lazy-upgrade'
   | 'counter'
-  | 'amd-invlpgb';
+  | 'amd-invlpgb'
+  | 'arm-broadcast'
+  | 'riscv-sbi';
 
 export const PROTOCOLS: readonly Protocol[] = [
   'linux-x86',
@@ -39,6 +46,8 @@ export const PROTOCOLS: readonly Protocol[] = [
   'lazy-upgrade',
   'counter',
   'amd-invlpgb',
+  'arm-broadcast',
+  'riscv-sbi',
 ];
 
 /**

@@ -1,5 +1,6 @@
 // The built-in lessons, by id. Each is plain data checked by the schema in the tests.
 import type { ScenarioSpec } from '../core/spec';
+import { armBroadcast, riscvSbiFence } from './builtin/armBroadcast';
 import { copyOnWrite } from './builtin/copyOnWrite';
 import { cpumaskRace, cpumaskRaceBroken } from './builtin/cpumaskRace';
 import { demandZero } from './builtin/demandZero';
@@ -28,6 +29,8 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   upgradeNeedsNoIpi,
   upgradeLinux,
   flushCeiling,
+  armBroadcast,
+  riscvSbiFence,
   protocolCompare,
   demandZero,
   segfault,

@@ -342,3 +342,106 @@ describe('tlb-hierarchy (the skylake preset)', () => {
     expect([view.hits, view.misses]).toEqual([5, 80]);
   });
 });
+
+describe('arm-broadcast and riscv-sbi-fence (lesson 17: the munmap on ARM64 and RISC-V)', () => {
+  const run = (id: string) => {
+    const spec = findScenario(id);
+    if (!spec) throw new Error(id);
+    const r = createTimeline(spec);
+    if (!r.ok) throw new Error(r.error);
+    while (forward(r.timeline) !== null) {}
+    // Lessons are far shorter than the log window, so every step's events are still there.
+    return { ev: r.timeline.log.flatMap((step) => step ?? []), stats: r.timeline.m.stats };
+  };
+  const at = (ev: SimEvent[], p: (e: SimEvent) => boolean) => ev.findIndex(p);
+
+  it('ARM64: DSB ISHST, one TLBI VALE1IS, DSB ISH, then the free; no IPI and no handler anywhere', () => {
+    const { ev, stats } = run('arm-broadcast');
+    expect(ev.some((e) => e.type.startsWith('ipi.') || e.type.startsWith('shootdown.b'))).toBe(false);
+    expect(stats.ipis).toBe(0);
+    expect(stats.handlerCycles).toEqual([0, 0, 0, 0]);
+    const cleared = at(ev, (e) => e.type === 'pte.write' && e.pid === 1 && e.new === '0x0000000000000000');
+    const ishst = at(ev, (e) => e.type === 'dsb' && e.domain === 'ishst');
+    const tlbi = at(ev, (e) => e.type === 'tlbi');
+    const ish = at(ev, (e) => e.type === 'dsb' && e.domain === 'ish');
+    const end = at(ev, (e) => e.type === 'shootdown.end');
+    const free = at(ev, (e) => e.type === 'frame.free');
+    const ret = at(ev, (e) => e.type === 'syscall.exit' && e.name === 'munmap');
+    expect(
+      [cleared, ishst, tlbi, ish, end, free, ret].every(
+        (i, k, a) => i >= 0 && (k === 0 || i > (a[k - 1] ?? 0)),
+      ),
+    ).toBe(true);
+    expect(ev[tlbi]).toMatchObject({ core: 0, pid: 1, op: 'VALE1IS', asid: 1, pages: 1, reaches: [1, 2, 3] });
+    expect(ev[tlbi]?.type === 'tlbi' && ev[tlbi].vas).toEqual(['0x7f0000001000']);
+    // The initiator's own TLB drops the page as the TLBI issues; the others only when DSB ISH ends.
+    expect(ev[tlbi + 1]).toMatchObject({ type: 'tlb.invalidate', core: 0, va: '0x7f0000001000', removed: 1 });
+    const dsb = ev[ish];
+    const sdEnd = ev[end];
+    expect(dsb?.type === 'dsb' && sdEnd?.type === 'shootdown.end' && dsb.waited === sdEnd.waited).toBe(true);
+    expect(dsb?.type === 'dsb' && dsb.waited).toBeGreaterThan(0);
+    expect(stats.waitCycles[0]).toBe(dsb?.type === 'dsb' ? dsb.waited : -1);
+  });
+
+  it('ARM64: the broadcast reaches every core, core 3 running another process too, with no code run there', () => {
+    const { ev } = run('arm-broadcast');
+    const tlbi = at(ev, (e) => e.type === 'tlbi');
+    const ish = at(ev, (e) => e.type === 'dsb' && e.domain === 'ish');
+    const remote = ev.slice(tlbi, ish).flatMap((e) => (e.type === 'tlbi.remote' ? [e] : []));
+    expect(remote.map((r) => [r.core, r.from, r.op, r.removed, r.mmPid, r.lazy])).toEqual([
+      [1, 0, 'VALE1IS', 1, 1, false],
+      [2, 0, 'VALE1IS', 1, 1, false],
+      [3, 0, 'VALE1IS', 0, 2, false],
+    ]);
+    // Between the TLBI and the end of the DSB, the other cores only show their TLBs completing it.
+    const others = ev.slice(tlbi + 1, ish).filter((e) => 'core' in e && e.core !== 0);
+    expect(others.every((e) => e.type === 'tlbi.remote' || e.type === 'tlb.invalidate')).toBe(true);
+    expect(others.filter((e) => e.type === 'tlb.invalidate').map((e) => 'core' in e && e.core)).toEqual([
+      1, 2,
+    ]);
+    // Core 3's own entry (ASID 2) survives the broadcast for ASID 1: its next read hits.
+    expect(at(ev, (e) => e.type === 'tlb.hit' && e.core === 3 && e.va === '0x400000')).toBeGreaterThan(ish);
+    // After the free, T1 faults on the unmapped page: no stale translation was left, and no violation.
+    const fault = at(ev, (e) => e.type === 'fault.raised' && e.core === 1);
+    expect(fault).toBeGreaterThan(at(ev, (e) => e.type === 'frame.free'));
+    expect(ev.find((e) => e.type === 'signal')).toMatchObject({
+      tid: 1,
+      signal: 'SIGSEGV',
+      code: 'SEGV_MAPERR',
+    });
+    expect(ev.some((e) => e.type === 'invariant.violated')).toBe(false);
+  });
+
+  it('RISC-V: one ecall; the firmware IPIs cores 1 and 2 (mm_cpumask), fences each in M-mode, then returns', () => {
+    const { ev, stats } = run('riscv-sbi-fence');
+    const ecall = at(ev, (e) => e.type === 'sbi.ecall');
+    expect(ev[ecall]).toMatchObject({ core: 0, pid: 1, harts: [0, 1, 2], asid: 1, pages: 1, whole: false });
+    expect(ev.flatMap((e) => (e.type === 'ipi.sent' ? [[e.from, e.to]] : []))).toEqual([
+      [0, 1],
+      [0, 2],
+    ]);
+    // The kernel on the targets takes no interrupt: M-mode does, and the kernel's handler never runs.
+    expect(ev.some((e) => e.type === 'ipi.received')).toBe(false);
+    const ret = at(ev, (e) => e.type === 'sbi.return');
+    for (const core of [1, 2]) {
+      const rf = at(ev, (e) => e.type === 'sbi.rfence' && e.core === core);
+      const inv = at(ev, (e) => e.type === 'tlb.invalidate' && e.core === core);
+      const ack = at(ev, (e) => e.type === 'ipi.acked' && e.from === core);
+      expect(ev[rf]).toMatchObject({ from: 0, asid: 1, pages: 1, whole: false, mmPid: 1 });
+      expect(ev[inv]).toMatchObject({ scope: 'page', va: '0x7f0000001000', removed: 1 });
+      expect(rf > ecall && inv > rf && ack > inv && ret > ack).toBe(true);
+    }
+    // Core 3 runs another process and was never in process 1's mm_cpumask: left alone.
+    expect(
+      ev.some((e) => 'core' in e && e.core === 3 && (e.type === 'sbi.rfence' || e.type === 'tlb.invalidate')),
+    ).toBe(false);
+    expect(stats.ipis).toBe(2);
+    expect(stats.handlerCycles[1]).toBeGreaterThan(0);
+    expect(stats.handlerCycles[3]).toBe(0);
+    const r = ev[ret];
+    const end = ev.find((e) => e.type === 'shootdown.end');
+    expect(r?.type === 'sbi.return' && end?.type === 'shootdown.end' && r.waited === end.waited).toBe(true);
+    expect(at(ev, (e) => e.type === 'frame.free')).toBeGreaterThan(ret);
+    expect(ev.some((e) => e.type === 'invariant.violated')).toBe(false);
+  });
+});

@@ -12,7 +12,7 @@ import {
 import { WorkerClient, type WorkerPort } from './client';
 import { DEFAULT_SCENARIO, formatFragment, type Link, parseFragment } from './permalink';
 import { linkOf, positionOf } from './position';
-import { DEFAULT_SPEED, useVm } from './store';
+import { DEFAULT_SPEED, type DockTab, useVm, type VmState } from './store';
 
 let client: WorkerClient | null = null;
 
@@ -43,7 +43,7 @@ export function loadScenario(scenarioId: string, step = 0): void {
     openImageView(step);
     return;
   }
-  if (useVm.getState().scenarioId !== scenarioId) useVm.setState({ ptPid: null });
+  if (useVm.getState().scenarioId !== scenarioId) useVm.setState({ ptPid: null, dockTab: null });
   theClient().load(scenarioId, step);
 }
 
@@ -160,6 +160,16 @@ export function dismissBanner(): void {
 
 export function showProcess(pid: number | null): void {
   useVm.setState({ ptPid: pid });
+}
+
+/** Shows a tab of the shared panel area (null: the scenario's default). */
+export function showDockTab(tab: DockTab | null): void {
+  useVm.setState({ dockTab: tab });
+}
+
+/** The tab shown: the one chosen, else IPIs on a multi-core machine and frames on a single core. */
+export function dockTabOf(s: Pick<VmState, 'dockTab' | 'snapshot'>): DockTab {
+  return s.dockTab ?? ((s.snapshot?.cores.length ?? 0) > 1 ? 'ipi' : 'frames');
 }
 
 /** Opens whatever the URL fragment names (or the default), reporting a bad link in the banner. */

@@ -1,6 +1,7 @@
 // What the UI may use from the state layer.
 export {
   dismissBanner,
+  dockTabOf,
   jumpKeyMoment,
   loadScenario,
   openImageView,
@@ -13,6 +14,7 @@ export {
   seek,
   seekEdge,
   setSpeed,
+  showDockTab,
   showProcess,
   startApp,
   stepBack,
@@ -28,4 +30,4 @@ export {
 } from '../worker/protocol';
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
 export { isImage, isOstep, type Position, positionOf } from './position';
-export { useVm, type VmState } from './store';
+export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';

@@ -7,6 +7,11 @@ import type { ScenarioInfo } from '../scenarios/index';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
 
+/** The tabs of the panel area shared by the IPI lanes, cores, frames and statistics. */
+export type DockTab = 'ipi' | 'cores' | 'frames' | 'stats';
+
+export const DOCK_TABS: readonly DockTab[] = ['ipi', 'cores', 'frames', 'stats'];
+
 export interface VmState {
   /** The latest snapshot shown (at most one update per animation frame). */
   snapshot: Snapshot | null;
@@ -20,6 +25,8 @@ export interface VmState {
   banner: string | null;
   /** The process the page-table panel shows; null follows the action. */
   ptPid: number | null;
+  /** The tab chosen in the shared panel area; null: the scenario's default (IPIs with several cores, else frames). */
+  dockTab: DockTab | null;
   /**
    * The OSTEP homework lesson's latest view; shown while scenarioId is OSTEP_LESSON (the lesson
    * is a mode of its own: it has no machine snapshot).
@@ -39,6 +46,7 @@ export const initialState: VmState = {
   scenarioId: null,
   banner: null,
   ptPid: null,
+  dockTab: null,
   ostep: null,
   image: null,
 };

@@ -10,9 +10,9 @@ import {
   useVm,
 } from '../state';
 import { Controls } from './Controls';
+import { Dock } from './Dock';
 import { Banner, Header } from './Header';
 import { ImageLog, ImagePanel } from './ImagePanel';
-import { IpiPanel } from './IpiPanel';
 import { LogPanel } from './LogPanel';
 import { OstepLog } from './OstepLog';
 import { OstepPanel } from './OstepPanel';
@@ -21,11 +21,13 @@ import { TlbPanel } from './TlbPanel';
 
 /**
  * Right = step, Left = back, Shift+Right / Shift+Left = next / previous key moment, Home / End =
- * first / last step, Space = play/pause; not while typing or choosing in a form control.
+ * first / last step, Space = play/pause; not while typing or choosing in a form control, nor in a
+ * tab list (its arrows, Home and End move between the tabs).
  */
 function onKey(e: KeyboardEvent): void {
   if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
   const t = e.target instanceof HTMLElement ? e.target : null;
+  if (t?.closest('[role="tablist"]')) return;
   const tag = t?.tagName ?? '';
   const isRange = tag === 'INPUT' && (t as HTMLInputElement).type === 'range';
   if (tag === 'SELECT' || tag === 'TEXTAREA' || t?.isContentEditable || (tag === 'INPUT' && !isRange)) return;
@@ -75,7 +77,7 @@ export function App() {
           <PageTablePanel />
           <TlbPanel />
           <LogPanel />
-          <IpiPanel />
+          <Dock />
         </main>
       )}
     </div>

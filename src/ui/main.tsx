@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { startApp } from '../state';
 import { App } from './App';
 import './styles.css';
+import './dock.css';
 
 startApp();
 

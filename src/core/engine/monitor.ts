@@ -8,6 +8,7 @@ import type { EventBody, SimEvent } from '../events';
 import { vaHex } from '../kernel/emit';
 import type { Machine, Proc } from '../machine';
 import { type CoreTlbEntry, coreTlbEntries } from '../tlb/machineTlb';
+import { entryVpn, spanOf, type TlbLevel } from '../tlb/level';
 import { TLBF_RW } from '../tlb/tlb';
 
 const out = newWalkOut();
@@ -25,6 +26,33 @@ interface Verdict {
   detail: string;
 }
 
+const OK: Verdict = Object.freeze({ status: 'ok', detail: '' });
+
+/**
+ * The common case, without allocating: does any entry this core can use for `proc` fail its
+ * verdict? Only then does the monitor group entries and explain them (checkInvariants runs after
+ * most steps, over every entry of every core, so this loop is the monitor's whole cost).
+ */
+function anyBad(m: Machine, proc: Proc, levels: readonly TlbLevel[]): boolean {
+  for (const l of levels) {
+    for (let i = 0; i < l.valid.length; i++) {
+      if (l.valid[i] !== 1 || l.asid[i] !== proc.pcid) continue;
+      const vpn = entryVpn(l, i);
+      const span = spanOf(l.origShift[i] as number);
+      const pageVpn = Math.floor(vpn / span) * span;
+      const status = judge(
+        m,
+        proc,
+        pageVpn,
+        (l.pfn[i] as number) - (vpn - pageVpn),
+        l.flags[i] as number,
+      ).status;
+      if (status !== 'ok' && status !== 'pending') return true;
+    }
+  }
+  return false;
+}
+
 function judge(m: Machine, proc: Proc, vpn: number, pfn: number, flags: number): Verdict {
   const info = m.mem.used.get(pfn);
   const pend = m.pending.find((p) => p.pid === proc.pid && p.vpn === vpn);
@@ -39,7 +67,7 @@ function judge(m: Machine, proc: Proc, vpn: number, pfn: number, flags: number):
   }
   const ok = walkPageTable(m.mem, proc.rootPfn, vpn, 'read', true, m.ctl, out, null, false);
   const stale = !ok || out.basePfn !== pfn || ((flags & TLBF_RW) !== 0 && !out.rw);
-  if (!stale) return { status: 'ok', detail: '' };
+  if (!stale) return OK;
   return {
     status: pend ? 'pending' : 'stale',
     detail: ok
@@ -61,28 +89,21 @@ export function entryStatus(m: Machine, pid: number, vpn: number, pfn: number, f
 function checkProtocol(m: Machine, emit: (e: EventBody) => void, events: readonly SimEvent[]): void {
   for (const e of events) {
     if (e.type === 'ipi.acked') {
-      const sd = m.shootdowns.filter((s) => s.initiator === e.to && s.acked.includes(e.from)).at(-1);
+      // The handler's order is take the interrupt, invalidate, then ack (flush_tlb_func returns
+      // before the CALL_FUNCTION completion is signalled). An ack whose handler is still to run its
+      // invalidation is an ack before the invalidation, whatever the TLB holds right now.
       const core = m.cores[e.from];
-      const proc = sd && m.procs.find((p) => p.pid === sd.pid);
-      // Only translations the core can use now count (its loaded mm, not in lazy mode).
-      if (!sd || !core || !proc || core.mmPid !== sd.pid || core.lazy) continue;
-      // An entry for one of the pages that still matches the page table (refilled after the
-      // change) is fine; one that does not is what the ack promised was gone.
-      const left = coreTlbEntries(core.tlb).filter(
-        (t) =>
-          t.asid === proc.pcid &&
-          (sd.full || sd.vpns.includes(t.pageVpn)) &&
-          judge(m, proc, t.pageVpn, t.pageBasePfn, t.flags).status !== 'ok',
-      );
-      if (left.length === 0) continue;
+      const top = core?.stack[core.stack.length - 1];
+      if (!core || top?.fn !== 'ipi' || top.phase !== 'flush') continue;
+      const sd = m.shootdowns[m.ipis[top.ipi]?.shootdown ?? -1];
       m.stats.violations++;
-      const va = vaHex(left[0]?.pageVpn ?? 0, 0);
+      const va = sd ? vaHex(sd.vpns[0] ?? 0, 0) : undefined;
       emit({
         type: 'invariant.violated',
         rule: 'ack-before-invalidate',
         core: core.id,
-        va,
-        explanation: `Core ${core.id} acked core ${e.to}'s flush while its TLB still maps ${va}: the initiator will now free the frame behind a live translation.`,
+        ...(va ? { va } : {}),
+        explanation: `Core ${core.id} acked core ${e.to}'s flush before invalidating${va ? ` ${va}` : ''}: the initiator may now free a frame while this TLB still maps it.`,
       });
     } else if (e.type === 'syscall.exit' && e.name === 'munmap') {
       // A shootdown of this process started on this core (a core waits for its own shootdowns,
@@ -116,6 +137,9 @@ export function checkInvariants(
     if (core.mmPid < 0 || core.lazy) continue;
     const proc = m.procs.find((p) => p.pid === core.mmPid);
     if (!proc) continue;
+    if (!anyBad(m, proc, core.tlb.levels)) {
+      continue;
+    }
     const multi = core.tlb.levels.length > 1;
     // One verdict per cached translation, whichever arrays hold it (an L1 copy and its L2 twin).
     const seen = new Map<string, CoreTlbEntry[]>();

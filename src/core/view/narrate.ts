@@ -161,6 +161,32 @@ export function narrate(e: SimEvent): string {
       return `"${e.flag}" wakes T${e.tid}; it goes back on core ${e.core}'s run queue.`;
     case 'compute':
       return `T${e.tid} computes for ${e.cycles} cycles.`;
+    case 'dsb':
+      return e.domain === 'ishst'
+        ? `Core ${e.core} executes DSB ISHST (${e.waited} cycles): the cleared PTE is now visible to every core's page walker, so no core can refill the old translation after the invalidation has passed it.`
+        : `DSB ISH completes on core ${e.core} after ${e.waited} cycles stalled: every core in the Inner Shareable domain has finished the TLBI, in hardware. Only now may the kernel free the frames.`;
+    case 'tlbi': {
+      const what =
+        e.op === 'ASIDE1IS'
+          ? `TLBI ASIDE1IS: every entry of ASID ${e.asid} (process ${e.pid}; ${e.pages} page(s): a whole-mm flush, or 512 pages or more)`
+          : `TLBI ${e.op} for ${e.pages} page(s) of ASID ${e.asid} (process ${e.pid}${e.op === 'VALE1IS' ? '; last level only, as no page table was freed' : '; walk caches too, as page tables were freed'})`;
+      return `Core ${e.core} issues ${what}. ARM64 broadcasts it in hardware to every core's TLB${e.reaches.length ? ` (cores ${e.reaches.join(', ')}), even cores not running this process` : ''}: no IPI, no interrupt, no handler. Core ${e.core} now waits in DSB ISH. (The model keeps x86-64 page tables; only the invalidation mechanism is ARM64's.)`;
+    }
+    case 'tlbi.remote': {
+      const runs =
+        e.mmPid < 0
+          ? 'it runs no process'
+          : e.lazy
+            ? `it is idle in lazy TLB mode with process ${e.mmPid}'s mm`
+            : `it runs process ${e.mmPid}`;
+      return `Core ${e.core}'s TLB completes core ${e.from}'s TLBI ${e.op} for ASID ${e.asid} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed; ${runs}). The broadcast reaches every core, and no code ran on core ${e.core}.`;
+    }
+    case 'sbi.ecall':
+      return `Core ${e.core} calls the SBI firmware: ecall to M-mode, sbi_remote_sfence_vma_asid for harts ${e.harts.join(', ')} (${e.whole ? `the whole ASID ${e.asid}` : `${e.pages} page(s) of ASID ${e.asid}`}). The firmware will IPI the other harts itself; the kernel on core ${e.core} is blocked until the ecall returns. (The model keeps x86-64 page tables; only the invalidation mechanism is RISC-V's.)`;
+    case 'sbi.rfence':
+      return `Core ${e.core} takes a machine-mode interrupt from the firmware on core ${e.from}: the SBI handler runs SFENCE.VMA for ${e.whole ? `the whole ASID ${e.asid}` : `${e.pages} page(s) of ASID ${e.asid}`}${e.mmPid >= 0 ? ` (it runs process ${e.mmPid}; the firmware fences by ASID, whatever is loaded)` : ''}. The kernel on core ${e.core} never sees this interrupt: M-mode takes the time from under it.`;
+    case 'sbi.return':
+      return `The ecall returns on core ${e.core} after ${e.waited} cycles of waiting in the firmware: every hart has run SFENCE.VMA.`;
     default: {
       const never: never = e;
       return String(never);

@@ -12,6 +12,12 @@ import { coreTlbEntries } from '../tlb/machineTlb';
 import { presetById } from '../tlb/presets';
 import { narrate } from './narrate';
 import { type EntryStatus, entryStatus } from '../engine/monitor';
+import type { Thread, ThreadState } from '../machine';
+import { type FramesView, framesView } from './frames';
+import { type StatsSeries, statsSeries } from './series';
+
+export type { FrameChange, FramesView, FrameState, FrameView, FreeRange } from './frames';
+export type { StatsSeries } from './series';
 
 export interface CoreView {
   id: number;
@@ -24,6 +30,33 @@ export interface CoreView {
   activity: string;
   localGen: number | null;
   now: number;
+  /** The frame of the loaded page table's root (CR3's address bits), or -1. */
+  cr3Pfn: number;
+  /** The loaded mm's tlb_gen (mm->context.tlb_gen), to compare with localGen. */
+  mmGen: number | null;
+  /** While this core initiates a shootdown: the cores whose ack it still waits for. */
+  waitingFor: number[];
+  /** IPIs sent to this core and not yet taken. */
+  pendingIpis: number;
+  /** Threads queued to run here (not running). */
+  runq: number[];
+  /** Between the two halves of switch_mm (loaded_mm = LOADED_MM_SWITCHING). */
+  switching: boolean;
+}
+
+/** A thread: where it runs or waits, and what it does next. */
+export interface ThreadView {
+  tid: number;
+  pid: number;
+  core: number;
+  state: ThreadState;
+  /** The operation it is at (its program counter's op), or null past the end. */
+  op: string | null;
+  pc: number;
+  ops: number;
+  /** The flag it sleeps on or spins waiting for, if any. */
+  flag: string;
+  exitReason: string;
 }
 
 export interface TlbEntryRow {
@@ -171,6 +204,12 @@ export interface Snapshot {
   stats: StatsView;
   ipi: IpiTimeline;
   keyMoments: KeyMomentAt[];
+  /** Every thread, in tid order. */
+  threads: ThreadView[];
+  /** Physical memory: the frames in use and the free ranges between them. */
+  frames: FramesView;
+  /** Per-step counters over the last steps, for the statistics charts. */
+  series: StatsSeries;
 }
 
 function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'> {
@@ -322,7 +361,9 @@ export function foldIpi(events: readonly SimEvent[]): IpiTimeline {
           ackTick: null,
         });
         break;
-      case 'ipi.received': {
+      // RISC-V: the firmware's IPI is taken by an M-mode handler (sbi.rfence) instead.
+      case 'ipi.received':
+      case 'sbi.rfence': {
         const a = arrows.find((x) => x.to === e.core && x.from === e.from && x.recvTick === null);
         if (a) a.recvTick = e.tick;
         handlers.push({ core: e.core, start: e.tick, end: null });
@@ -340,6 +381,16 @@ export function foldIpi(events: readonly SimEvent[]): IpiTimeline {
       case 'shootdown.wait':
         waits.push({ core: e.core, start: e.tick, end: null });
         break;
+      // arm64: the initiator stalls in DSB ISH until the broadcast TLBIs complete everywhere.
+      case 'tlbi':
+        waits.push({ core: e.core, start: e.tick, end: null });
+        break;
+      case 'dsb': {
+        if (e.domain !== 'ish') break;
+        const w = waits.find((x) => x.core === e.core && x.end === null);
+        if (w) w.end = e.tick;
+        break;
+      }
       case 'shootdown.end': {
         const w = waits.find((x) => x.core === e.core && x.end === null);
         if (w) w.end = e.tick;
@@ -362,6 +413,21 @@ export function buildSnapshot(
   const walkEvents = stepEvents.filter((e) => e.type === 'walk.level');
   const walkCore = walkEvents[0]?.type === 'walk.level' ? walkEvents[0].core : -1;
   const walkPid = walkCore >= 0 ? (m.cores[walkCore]?.mmPid ?? -1) : -1;
+  const procs: ProcView[] = m.procs.map((p) => ({
+    pid: p.pid,
+    name: p.name,
+    pcid: p.pcid,
+    tlbGen: p.tlbGen,
+    cpumask: p.cpumask.flatMap((on, i) => (on ? [i] : [])),
+    alive: p.alive,
+    root: tableView(m, p.rootPfn, m.ctl.levels, 0, { n: 2000 }),
+    vmas: p.vmas.map((v) => ({
+      start: vaHex(v.startVpn, 0),
+      end: vaHex(v.endVpn, 0),
+      prot: protString(v.prot),
+      name: v.name,
+    })),
+  }));
   const snap: Snapshot = {
     scenarioId: m.spec.id,
     title: m.spec.title,
@@ -380,23 +446,15 @@ export function buildSnapshot(
       ...coreState(m, c.id),
       localGen: c.mmPid >= 0 ? (c.localGen[c.mmPid] ?? null) : null,
       now: c.now,
+      cr3Pfn: c.cr3Pfn,
+      mmGen: c.mmPid >= 0 ? (m.procs.find((p) => p.pid === c.mmPid)?.tlbGen ?? null) : null,
+      waitingFor: waitingFor(m, c.id),
+      pendingIpis: c.inbox.length,
+      runq: c.runq.slice(),
+      switching: c.switching,
     })),
     tlbs: m.cores.map((c) => tlbView(m, c.id, c.tlb, c.tlbHits, c.tlbMisses)),
-    procs: m.procs.map((p) => ({
-      pid: p.pid,
-      name: p.name,
-      pcid: p.pcid,
-      tlbGen: p.tlbGen,
-      cpumask: p.cpumask.flatMap((on, i) => (on ? [i] : [])),
-      alive: p.alive,
-      root: tableView(m, p.rootPfn, m.ctl.levels, 0, { n: 2000 }),
-      vmas: p.vmas.map((v) => ({
-        start: vaHex(v.startVpn, 0),
-        end: vaHex(v.endVpn, 0),
-        prot: protString(v.prot),
-        name: v.name,
-      })),
-    })),
+    procs,
     walk:
       walkCore >= 0
         ? {
@@ -421,8 +479,51 @@ export function buildSnapshot(
     },
     ipi: foldIpi(history),
     keyMoments,
+    threads: m.threads
+      .map((t) => ({
+        tid: t.tid,
+        pid: t.pid,
+        core: t.core,
+        state: t.state,
+        op: t.program[t.pc]?.op ?? null,
+        pc: t.pc,
+        ops: t.program.length,
+        flag: threadFlag(t),
+        exitReason: t.exitReason,
+      }))
+      .sort((a, b) => a.tid - b.tid),
+    frames: framesView(m, stepEvents, largePageSpans(procs)),
+    series: statsSeries(history, m.step),
   };
   return snap;
+}
+
+/** The flag a thread sleeps on, or spins waiting for; '' otherwise. */
+function threadFlag(t: Thread): string {
+  if (t.state === 'sleeping') return t.sleepFlag;
+  const op = t.program[t.pc];
+  return t.state === 'spinning' && op?.op === 'wait' ? op.flag : '';
+}
+
+/** The shootdown this core initiates and waits in: the targets that have not acked yet. */
+function waitingFor(m: Machine, core: number): number[] {
+  const top = m.cores[core]?.stack.at(-1);
+  if (top?.fn !== 'shootdown') return [];
+  const sd = m.shootdowns.find((s) => s.id === top.id);
+  return sd ? sd.targets.filter((t) => !sd.acked.includes(t)) : [];
+}
+
+/** First frame -> frames covered, for each large page the processes' page tables map (PS=1 leaves). */
+export function largePageSpans(procs: readonly ProcView[]): Map<number, number> {
+  const spans = new Map<number, number>();
+  const visit = (node: PtNodeView) => {
+    for (const e of node.entries) {
+      if (e.child) visit(e.child);
+      else if (e.leaf && node.level > 1) spans.set(e.pfn, 512 ** (node.level - 1));
+    }
+  };
+  for (const p of procs) visit(p.root);
+  return spans;
 }
 
 function lastAccess(stepEvents: readonly SimEvent[]): Snapshot['access'] {

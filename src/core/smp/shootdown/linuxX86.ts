@@ -6,20 +6,83 @@
 //   ack; then free the gathered pages (mmu_gather).
 //   target: if the generation it has caught up to is exactly one behind, INVLPG each page;
 //   otherwise (or above the 33-page ceiling) a full flush; record the new generation; ack.
+// The engine calls stepShootdown and stepIpi for every protocol: the ARM64 and RISC-V ones
+// live in armBroadcast.ts and riscvSbi.ts.
 import { FLUSH_CEILING_PAGES } from '../../costs';
 import type { Ctx } from '../../engine/ctx';
 import { procOf } from '../../engine/ctx';
 import { vaHex } from '../../kernel/emit';
-import type { Frame, Proc, Shootdown } from '../../machine';
+import type { Proc, Shootdown } from '../../machine';
 import { putFrame } from '../../mem/physmem';
+import type { Protocol } from '../../spec';
 import { invlpg } from '../../tlb/invalidate';
 import { flushPcid } from '../flushPcid';
+import { stepArmBroadcast } from './armBroadcast';
+import {
+  ack,
+  closeShootdown,
+  freeGathered,
+  type IpiFrame,
+  openShootdown,
+  type ShootdownFrame,
+} from './common';
+import { stepSbiIpi, stepRiscvSbi } from './riscvSbi';
 import { chooseTargets } from './targets';
 
-type ShootdownFrame = Extract<Frame, { fn: 'shootdown' }>;
-type IpiFrame = Extract<Frame, { fn: 'ipi' }>;
+/** Which family a protocol's shootdown belongs to: x86 (IPIs or INVLPGB), ARM64 or RISC-V SBI. */
+function family(protocol: Protocol): 'x86' | 'arm' | 'riscv' {
+  switch (protocol) {
+    case 'linux-x86':
+    case 'broken-no-shootdown':
+    case 'broken-free-before-ack':
+    case 'broken-no-local-flush':
+    case 'broken-switch-order':
+    case 'broken-early-ack':
+    case 'broken-no-wait':
+    case 'lazy-upgrade':
+    case 'counter':
+    case 'amd-invlpgb':
+      return 'x86';
+    case 'arm-broadcast':
+      return 'arm';
+    case 'riscv-sbi':
+      return 'riscv';
+    default: {
+      const never: never = protocol;
+      throw new Error(`internal: unknown protocol ${String(never)}`);
+    }
+  }
+}
 
 export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
+  switch (family(ctx.m.spec.machine.protocol)) {
+    case 'x86':
+      return stepX86(ctx, f);
+    case 'arm':
+      return stepArmBroadcast(ctx, f);
+    case 'riscv':
+      return stepRiscvSbi(ctx, f);
+  }
+}
+
+export function stepIpi(ctx: Ctx, f: IpiFrame): void {
+  const before = ctx.cost;
+  switch (family(ctx.m.spec.machine.protocol)) {
+    case 'x86':
+      ipiPhase(ctx, f);
+      break;
+    case 'riscv':
+      // The firmware's machine-mode handler, not the kernel's: counted as handler time all the same.
+      stepSbiIpi(ctx, f);
+      break;
+    case 'arm':
+      throw new Error('internal: arm-broadcast sends no IPI');
+  }
+  const h = ctx.m.stats.handlerCycles;
+  h[ctx.core.id] = (h[ctx.core.id] ?? 0) + ctx.cost - before;
+}
+
+function stepX86(ctx: Ctx, f: ShootdownFrame): void {
   const { m, core } = ctx;
   const proc = procOf(m, f.pid);
   switch (f.phase) {
@@ -29,25 +92,7 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       f.full = f.full || f.vpns.length > FLUSH_CEILING_PAGES;
       ctx.emit({ type: 'tlb.gen', pid: proc.pid, gen: f.gen, core: core.id });
       const { targets, skipped } = chooseTargets(m, core, proc, f.freedTables);
-      const sd: Shootdown = {
-        id: m.shootdowns.length,
-        initiator: core.id,
-        pid: proc.pid,
-        vpns: f.vpns,
-        full: f.full,
-        gen: f.gen,
-        targets,
-        freedTables: f.freedTables,
-        acked: [],
-        lastAckTick: ctx.t,
-        startTick: ctx.t,
-        waitStart: ctx.t,
-        open: true,
-      };
-      m.shootdowns.push(sd);
-      f.id = sd.id;
-      // This shootdown covers the PTE changes made so far for its pages; later ones wait for theirs.
-      for (const p of m.pending) if (p.by < 0 && p.pid === sd.pid && sd.vpns.includes(p.vpn)) p.by = sd.id;
+      const sd = openShootdown(ctx, proc, f, targets);
       ctx.emit({
         type: 'shootdown.begin',
         core: core.id,
@@ -123,25 +168,12 @@ export function stepShootdown(ctx: Ctx, f: ShootdownFrame): void {
       // Runs only once every target has acked (see readyTime in engine/step.ts).
       const sd = m.shootdowns[f.id] as Shootdown;
       if (m.spec.machine.protocol === 'amd-invlpgb') completeInvlpgb(ctx, proc, sd);
-      const waited = Math.max(0, sd.lastAckTick - sd.waitStart);
-      m.stats.waitCycles[core.id] = (m.stats.waitCycles[core.id] ?? 0) + waited;
-      sd.open = false;
-      m.pending = m.pending.filter((p) => p.by !== sd.id);
-      ctx.emit({ type: 'shootdown.end', core: core.id, waited, total: ctx.t - sd.startTick });
-      ctx.cost += m.cost.small;
-      if (f.toFree.length > 0) f.phase = 'free';
-      else core.stack.pop();
+      closeShootdown(ctx, f, sd);
       return;
     }
-    case 'free': {
-      // Each gathered reference is put only now; a frame another process still maps stays.
-      for (const pfn of f.toFree) {
-        if (putFrame(m.mem, pfn)) ctx.emit({ type: 'frame.free', pfn, pid: proc.pid, afterFlush: true });
-      }
-      ctx.cost += m.cost.small * f.toFree.length;
-      core.stack.pop();
+    case 'free':
+      freeGathered(ctx, proc, f);
       return;
-    }
     case 'end':
       core.stack.pop();
       return;
@@ -170,13 +202,6 @@ function flushToGeneration(ctx: Ctx, proc: Proc, sd: Shootdown): void {
     flushPcid(ctx, proc, `full flush (CR3 reload): ${why}`);
   }
   core.localGen[proc.pid] = mmGen;
-}
-
-export function stepIpi(ctx: Ctx, f: IpiFrame): void {
-  const before = ctx.cost;
-  ipiPhase(ctx, f);
-  const h = ctx.m.stats.handlerCycles;
-  h[ctx.core.id] = (h[ctx.core.id] ?? 0) + ctx.cost - before;
 }
 
 function ipiPhase(ctx: Ctx, f: IpiFrame): void {
@@ -224,19 +249,6 @@ function ipiPhase(ctx: Ctx, f: IpiFrame): void {
       ack(ctx, sd);
       core.stack.pop();
       return;
-  }
-}
-
-function ack(ctx: Ctx, sd: Shootdown): void {
-  const { m, core } = ctx;
-  sd.acked.push(core.id);
-  sd.lastAckTick = Math.max(sd.lastAckTick, ctx.t + m.cost.small);
-  ctx.cost += m.cost.small;
-  ctx.emit({ type: 'ipi.acked', from: core.id, to: sd.initiator });
-  if (sd.abandoned && sd.targets.every((c) => sd.acked.includes(c))) {
-    // broken-no-wait: nobody waits for this shootdown; the last ack is where it ends.
-    sd.open = false;
-    m.pending = m.pending.filter((p) => p.by !== sd.id);
   }
 }
 

@@ -28,7 +28,21 @@ export function chooseTargets(m: Machine, self: Core, proc: Proc, freedTables: b
         if (c.tid >= 0 || c.stack.length > 0 || c.runq.length > 0 || c.mmPid === proc.pid) targets.push(c.id);
       }
       return { targets, skipped };
-    default:
+    case 'arm-broadcast':
+      // No IPI: the TLBIs reach every core's TLB in hardware (armBroadcast.ts), not only the mask's.
+      return { targets, skipped };
+    case 'riscv-sbi':
+      // __flush_tlb_range (arch/riscv/mm/tlbflush.c) hands the whole mm_cpumask to the firmware:
+      // no lazy or loaded-mm filter (should_flush_tlb is x86's), the firmware fences every hart.
+      for (const c of others) if (proc.cpumask[c.id]) targets.push(c.id);
+      return { targets, skipped };
+    case 'linux-x86':
+    case 'broken-free-before-ack':
+    case 'broken-no-local-flush':
+    case 'broken-switch-order':
+    case 'broken-early-ack':
+    case 'broken-no-wait':
+    case 'lazy-upgrade':
       for (const c of others) {
         if (!proc.cpumask[c.id]) continue;
         // should_flush_tlb() (arch/x86/mm/tlb.c): a core mid-switch is flushed ("Assume the
@@ -41,5 +55,9 @@ export function chooseTargets(m: Machine, self: Core, proc: Proc, freedTables: b
         else targets.push(c.id);
       }
       return { targets, skipped };
+    default: {
+      const never: never = m.spec.machine.protocol;
+      throw new Error(`internal: unknown protocol ${String(never)}`);
+    }
   }
 }
