@@ -6,18 +6,24 @@
 //    measurement of real hardware).
 import { step } from '../src/core/engine/step';
 import { createMachine } from '../src/core/kernel/build';
-import type { OpSpec, ScenarioSpec } from '../src/core/spec';
+import type { OpSpec, Protocol, ScenarioSpec } from '../src/core/spec';
 
 const BASE = 0x7f0000000;
 const va = (page: number, off = 0) => `0x${((BASE + page) * 4096 + off).toString(16)}`;
 
-function spec(cores: number, threads: OpSpec[][], pages: number, frames = 4096): ScenarioSpec {
+function spec(
+  cores: number,
+  threads: OpSpec[][],
+  pages: number,
+  frames = 4096,
+  protocol: Protocol = 'linux-x86',
+): ScenarioSpec {
   return {
     id: 'bench-smp',
     title: 'bench',
     summary: '',
     seed: 7,
-    machine: { cores, frames, tlb: { sets: 16, ways: 4 }, protocol: 'linux-x86' },
+    machine: { cores, frames, tlb: { sets: 16, ways: 4 }, protocol },
     processes: [{ pid: 1, name: 'bench', vmas: [{ start: va(0), pages, prot: 'rw', populate: true }] }],
     threads: threads.map((program, i) => ({ tid: i, pid: 1, core: i, program })),
     keyMoments: [],
@@ -64,7 +70,7 @@ export function events16(): { eventsPerSec: number; events: number; shootdowns: 
 }
 
 /** Cycles of one munmap shootdown (begin to the last ack) with n cores running the mm. */
-export function shootdownCycles(n: number): number {
+export function shootdownCycles(n: number, protocol: Protocol = 'linux-x86'): number {
   const threads: OpSpec[][] = [];
   threads.push([
     ...Array.from({ length: n - 1 }, (_, i) => ({ op: 'wait', flag: `r${i + 1}` }) as OpSpec),
@@ -78,7 +84,7 @@ export function shootdownCycles(n: number): number {
       { op: 'wait', flag: 'done' },
     ]);
   }
-  const r = createMachine(spec(n, threads, 2, 256));
+  const r = createMachine(spec(n, threads, 2, 256, protocol));
   if (!r.ok) throw new Error(r.error);
   const m = r.machine;
   while (!m.done) {

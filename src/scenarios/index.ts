@@ -1,6 +1,7 @@
 // The built-in lessons, by id. Each is plain data checked by the schema in the tests.
 import type { ScenarioSpec } from '../core/spec';
 import { armBroadcast, riscvSbiFence } from './builtin/armBroadcast';
+import { earlyAckBug, noLocalFlushBug, noWaitBug } from './builtin/brokenFlushes';
 import { copyOnWrite } from './builtin/copyOnWrite';
 import { cpumaskRace, cpumaskRaceBroken } from './builtin/cpumaskRace';
 import { demandZero } from './builtin/demandZero';
@@ -23,6 +24,9 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   tlbHierarchy,
   noShootdownBug,
   freeBeforeAckBug,
+  noLocalFlushBug,
+  earlyAckBug,
+  noWaitBug,
   lazyTlb,
   cpumaskRace,
   cpumaskRaceBroken,

@@ -124,6 +124,23 @@ describe('protocol rules of the monitor', () => {
     expect(rulesUnder('broken-no-wait')).toContain('unmap-returned-early');
   });
 
+  it('each broken kernel trips its rule in its own lesson, and the leak is visible', () => {
+    const rules = (id: string) =>
+      runLog(id)
+        .flat()
+        .flatMap((e) => (e.type === 'invariant.violated' ? [e.rule] : []));
+    expect(rules('no-local-flush-bug').slice(0, 2)).toEqual(['stale-tlb', 'freed-frame']);
+    expect(rules('early-ack-bug').slice(0, 2)).toEqual(['ack-before-invalidate', 'ack-before-invalidate']);
+    expect(rules('no-wait-bug')).toContain('unmap-returned-early');
+    // After munmap returned, T1 still reads 42 through its stale entry: no fault, no signal.
+    const ev = runLog('no-wait-bug').flat();
+    const ret = ev.findIndex((e) => e.type === 'syscall.exit' && e.name === 'munmap');
+    const leak = ev.findIndex((e) => e.type === 'access.done' && e.core === 1 && e.value === 42);
+    expect(ret).toBeGreaterThan(0);
+    expect(leak).toBeGreaterThan(ret);
+    expect(ev.find((e) => e.type === 'frame.free')).toMatchObject({ afterFlush: false });
+  });
+
   it('neither fires on the correct kernel', () => {
     expect(rulesUnder('linux-x86')).toEqual([]);
   });

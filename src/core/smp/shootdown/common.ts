@@ -61,8 +61,10 @@ export function closeShootdown(ctx: Ctx, f: ShootdownFrame, sd: Shootdown): void
 /** mmu_gather's free, after the flush: each gathered reference is put; a frame still mapped stays. */
 export function freeGathered(ctx: Ctx, proc: Proc, f: ShootdownFrame): void {
   const { m, core } = ctx;
+  // A shootdown the initiator stopped waiting for (broken-no-wait) has not finished its flush.
+  const afterFlush = !m.shootdowns.some((s) => s.abandoned && s.open && s.initiator === core.id);
   for (const pfn of f.toFree) {
-    if (putFrame(m.mem, pfn)) ctx.emit({ type: 'frame.free', pfn, pid: proc.pid, afterFlush: true });
+    if (putFrame(m.mem, pfn)) ctx.emit({ type: 'frame.free', pfn, pid: proc.pid, afterFlush });
   }
   ctx.cost += m.cost.small * f.toFree.length;
   core.stack.pop();
