@@ -2,7 +2,7 @@
 //   scenarios                 list the built-in scenario ids
 //   run <id> [--json] [--seed N] [--max-steps N]
 //                             run a scenario; --json prints one event per line and a summary
-//   compare <id> [--protocols linux,counter,invlpgb] [--json]
+//   compare <id> [--protocols linux,counter,arm-broadcast,riscv-sbi,invlpgb] [--json]
 //                             the same workload under several shootdown protocols
 //   translate <image.json>    run a machine image's accesses (docs in README), print JSON results
 //   ostep multilevel|linear <problem.txt> | ostep policy [flags]
