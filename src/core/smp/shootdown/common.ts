@@ -88,3 +88,21 @@ export function ack(ctx: Ctx, sd: Shootdown): void {
 export function otherCores(ctx: Ctx): number[] {
   return ctx.m.cores.filter((c) => c.id !== ctx.core.id).map((c) => c.id);
 }
+
+/** Queues an IPI from this core to `to` for shootdown `sd`; it arrives after the IPI latency. */
+export function sendIpi(ctx: Ctx, sd: Shootdown, to: number, reason: string): void {
+  const { m, core } = ctx;
+  ctx.cost += m.cost.ipiSend;
+  m.ipis.push({
+    id: m.ipis.length,
+    from: core.id,
+    to,
+    shootdown: sd.id,
+    sentTick: ctx.t + ctx.cost,
+    deliverTick: ctx.t + ctx.cost + m.cost.ipiLatency,
+    taken: false,
+  });
+  m.cores[to]?.inbox.push(m.ipis.length - 1);
+  m.stats.ipis++;
+  ctx.emit({ type: 'ipi.sent', from: core.id, to, reason });
+}

@@ -25,6 +25,7 @@ import {
   type IpiFrame,
   openShootdown,
   type ShootdownFrame,
+  sendIpi,
 } from './common';
 import { stepSbiIpi, stepRiscvSbi } from './riscvSbi';
 import { chooseTargets } from './targets';
@@ -112,21 +113,7 @@ function stepX86(ctx: Ctx, f: ShootdownFrame): void {
         // monitor now judges every remote entry against the page table.
         m.pending = m.pending.filter((p) => p.by !== sd.id);
       }
-      for (const to of targets) {
-        ctx.cost += m.cost.ipiSend;
-        m.ipis.push({
-          id: m.ipis.length,
-          from: core.id,
-          to,
-          shootdown: sd.id,
-          sentTick: ctx.t + ctx.cost,
-          deliverTick: ctx.t + ctx.cost + m.cost.ipiLatency,
-          taken: false,
-        });
-        m.cores[to]?.inbox.push(m.ipis.length - 1);
-        m.stats.ipis++;
-        ctx.emit({ type: 'ipi.sent', from: core.id, to, reason: 'tlb flush (CALL_FUNCTION)' });
-      }
+      for (const to of targets) sendIpi(ctx, sd, to, 'tlb flush (CALL_FUNCTION)');
       f.phase = 'local';
       return;
     }

@@ -24,6 +24,7 @@ import {
   type IpiFrame,
   openShootdown,
   type ShootdownFrame,
+  sendIpi,
   shootdownOf,
   waitedFor,
 } from './common';
@@ -69,22 +70,8 @@ export function stepRiscvSbi(ctx: Ctx, f: ShootdownFrame): void {
           whole: sd.full,
         });
       }
-      for (const to of targets) {
-        // The firmware writes the target's machine software interrupt (ACLINT MSWI / CLINT).
-        ctx.cost += m.cost.ipiSend;
-        m.ipis.push({
-          id: m.ipis.length,
-          from: core.id,
-          to,
-          shootdown: sd.id,
-          sentTick: ctx.t + ctx.cost,
-          deliverTick: ctx.t + ctx.cost + m.cost.ipiLatency,
-          taken: false,
-        });
-        m.cores[to]?.inbox.push(m.ipis.length - 1);
-        m.stats.ipis++;
-        ctx.emit({ type: 'ipi.sent', from: core.id, to, reason: 'SBI RFENCE, sent by the M-mode firmware' });
-      }
+      // The firmware writes the target's machine software interrupt (ACLINT MSWI / CLINT).
+      for (const to of targets) sendIpi(ctx, sd, to, 'SBI RFENCE, sent by the M-mode firmware');
       f.phase = 'local';
       return;
     }
