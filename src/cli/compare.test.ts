@@ -35,4 +35,25 @@ describe('vmscope compare', () => {
       ['riscv-sbi', 2],
     ]);
   });
+
+  it('splits full flushes from page invalidations and counts the IPIs that arrived', () => {
+    const { lines } = compare('flush-ceiling', '--protocols', 'linux,invlpgb', '--json');
+    const runs = (
+      JSON.parse(lines[0] ?? '{}') as {
+        runs: {
+          protocol: string;
+          ipis: number;
+          ipisReceived: number;
+          fullFlushes: number;
+          invalidations: number;
+        }[];
+      }
+    ).runs;
+    const linux = runs.find((r) => r.protocol === 'linux-x86');
+    // flush-ceiling's 64-page munmap is above the 33-page ceiling: a full flush on each core.
+    expect(linux?.fullFlushes).toBeGreaterThan(0);
+    expect(linux?.fullFlushes).toBeLessThanOrEqual(linux?.invalidations ?? 0);
+    expect(linux?.ipisReceived).toBe(linux?.ipis);
+    expect(runs.find((r) => r.protocol === 'amd-invlpgb')?.ipisReceived).toBe(0);
+  });
 });

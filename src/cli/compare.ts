@@ -53,6 +53,8 @@ export function compareCommand(args: string[], out: (s: string) => void): number
     'ticks',
     'faults',
     'violations',
+    'fullFlushes',
+    'ipisReceived',
   ] as const;
   out(cols.map((c, i) => (i === 0 ? c.padEnd(24) : c.padStart(14))).join(''));
   for (const run of r.runs) {

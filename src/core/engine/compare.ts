@@ -9,7 +9,12 @@ export interface ProtocolRun {
   steps: number;
   ticks: number;
   ipis: number;
+  /** Invalidation operations: single pages and whole-context flushes together. */
   invalidations: number;
+  /** Of those, whole-context flushes (a CR3 reload, TLBI ASIDE1IS, SFENCE.VMA by ASID). */
+  fullFlushes: number;
+  /** IPIs that reached their target's handler (sent ones still in flight at the end are not). */
+  ipisReceived: number;
   /** Cycles all initiators spent waiting for acknowledgements. */
   waitCycles: number;
   /** Cycles all targets spent in the IPI handler. */
@@ -32,7 +37,14 @@ export function compareProtocols(
     const built = createMachine({ ...spec, machine: { ...spec.machine, protocol } });
     if (!built.ok) return built;
     const m = built.machine;
-    while (!m.done && m.step < maxSteps) step(m);
+    let fullFlushes = 0;
+    let ipisReceived = 0;
+    while (!m.done && m.step < maxSteps) {
+      for (const e of step(m)) {
+        if (e.type === 'tlb.invalidate' && e.scope !== 'page') fullFlushes++;
+        else if (e.type === 'ipi.received' || e.type === 'sbi.rfence') ipisReceived++;
+      }
+    }
     const s = m.stats;
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     runs.push({
@@ -41,6 +53,8 @@ export function compareProtocols(
       ticks: m.tick,
       ipis: s.ipis,
       invalidations: s.invalidations,
+      fullFlushes,
+      ipisReceived,
       waitCycles: sum(s.waitCycles),
       handlerCycles: sum(s.handlerCycles),
       tlbHits: s.tlbHits,
