@@ -53,6 +53,17 @@ const opArb: fc.Arbitrary<OpSpec> = fc.oneof(
       .map((p) => ({ op: 'mmap', va: va(p), pages: 1, prot: 'rw' }) as OpSpec),
   },
   {
+    // Downgrades need a flush; upgrades do not (and the lazy-upgrade kernel leans on that).
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.integer({ min: 0, max: PAGES - 1 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.constantFrom('r', 'rw'),
+      )
+      .map(([p, n, prot]) => ({ op: 'mprotect', va: va(p), pages: Math.min(n, PAGES - p), prot }) as OpSpec),
+  },
+  {
     weight: 1,
     arbitrary: fc.integer({ min: 1, max: 4000 }).map((c) => ({ op: 'compute', cycles: c }) as OpSpec),
   },
