@@ -8,6 +8,7 @@ import { IpiPanel } from './ipiPanel';
 import { LogPanel } from './logPanel';
 import { OstepPanel } from './ostepPanel';
 import { PageTablePanel } from './pageTablePanel';
+import { PolicyPanel } from './policyPanel';
 import { StatsPanel } from './statsPanel';
 import { TlbPanel } from './tlbPanel';
 
@@ -21,6 +22,7 @@ export class AppPage {
   readonly log: LogPanel;
   readonly ostep: OstepPanel;
   readonly image: ImagePanel;
+  readonly policy: PolicyPanel;
   readonly dock: Dock;
   readonly cores: CoresPanel;
   readonly frames: FramesPanel;
@@ -37,6 +39,7 @@ export class AppPage {
     this.log = new LogPanel(page);
     this.ostep = new OstepPanel(page);
     this.image = new ImagePanel(page);
+    this.policy = new PolicyPanel(page);
     this.dock = new Dock(page);
     this.cores = new CoresPanel(page);
     this.frames = new FramesPanel(page);

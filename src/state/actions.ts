@@ -3,10 +3,13 @@
 import type { RunUntil } from '../worker/protocol';
 import {
   DEFAULT_OSTEP_PROBLEM,
+  DEFAULT_POLICY_FRAMES,
+  DEFAULT_POLICY_STRING,
   IMAGE_LESSON,
   MAX_IMAGE_PASTE_CHARS,
   MAX_PASTE_CHARS,
   OSTEP_LESSON,
+  POLICY_LESSON,
   SPEEDS,
 } from '../worker/protocol';
 import { WorkerClient, type WorkerPort } from './client';
@@ -41,6 +44,10 @@ export function loadScenario(scenarioId: string, step = 0): void {
   }
   if (scenarioId === IMAGE_LESSON) {
     openImageView(step);
+    return;
+  }
+  if (scenarioId === POLICY_LESSON) {
+    openPolicyView(DEFAULT_POLICY_FRAMES, step);
     return;
   }
   if (useVm.getState().scenarioId !== scenarioId) useVm.setState({ ptPid: null, dockTab: null });
@@ -78,6 +85,17 @@ export function pasteOstepProblem(text: string): void {
 /** The machine-image view on its built-in example (an x86-64 image with four accesses). */
 export function openImageView(step = 0): void {
   theClient().openImage({ kind: 'builtin', id: 'example' }, step);
+}
+
+/** The page-replacement view on Belady's reference string with a cache of `frames` pages. */
+export function openPolicyView(frames: number = DEFAULT_POLICY_FRAMES, step = 0): void {
+  theClient().openPolicy({ id: DEFAULT_POLICY_STRING, frames }, step);
+}
+
+/** Another cache size for the replacement view, at the same step. */
+export function setPolicyFrames(frames: number): void {
+  const v = useVm.getState().policy;
+  theClient().openPolicy({ id: v?.input.id ?? DEFAULT_POLICY_STRING, frames }, v?.step ?? 0);
 }
 
 /**
@@ -177,6 +195,8 @@ function openLink(link: Link): void {
   if ('ostep' in link) {
     if (link.ostep === 'pasted') openOstepLesson(0);
     else theClient().openOstep({ kind: 'builtin', id: link.ostep }, link.step);
+  } else if ('policy' in link) {
+    theClient().openPolicy({ id: link.policy, frames: link.frames }, link.step);
   } else if ('image' in link) {
     openImageView(link.image === 'pasted' ? 0 : link.step);
   } else {

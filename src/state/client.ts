@@ -8,14 +8,19 @@
 import type { Snapshot } from '../core/view/snapshot';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
+import type { PolicyView } from '../worker/policy';
 import {
   assertNever,
   DEFAULT_OSTEP_PROBLEM,
+  DEFAULT_POLICY_FRAMES,
+  DEFAULT_POLICY_STRING,
   type FromWorker,
   IMAGE_LESSON,
   type ImageSource,
   OSTEP_LESSON,
   type OstepSource,
+  POLICY_LESSON,
+  type PolicySource,
   type ToWorker,
 } from '../worker/protocol';
 import { DEFAULT_SCENARIO, quote } from './permalink';
@@ -23,18 +28,23 @@ import { useVm } from './store';
 
 type WithoutRunId<T> = T extends unknown ? Omit<T, 'runId'> : never;
 /** A command to the worker; the client adds the runId. */
-export type Command = Exclude<WithoutRunId<ToWorker>, { type: 'load' | 'ostepLoad' | 'imageLoad' | 'paste' }>;
+export type Command = Exclude<
+  WithoutRunId<ToWorker>,
+  { type: 'load' | 'ostepLoad' | 'imageLoad' | 'policyLoad' | 'paste' }
+>;
 
 /** What a load opens: a scenario, the OSTEP lesson on a problem, or a machine image. */
 export type Target =
   | { kind: 'scenario'; scenarioId: string; step: number }
   | { kind: 'ostep'; source: OstepSource; step: number }
-  | { kind: 'image'; source: ImageSource; step: number };
+  | { kind: 'image'; source: ImageSource; step: number }
+  | { kind: 'policy'; source: PolicySource; step: number };
 
 type Shown =
   | { kind: 'snapshot'; snapshot: Snapshot }
   | { kind: 'ostep'; view: OstepView }
-  | { kind: 'image'; view: ImageView };
+  | { kind: 'image'; view: ImageView }
+  | { kind: 'policy'; view: PolicyView };
 
 /** The part of a Worker the client uses (a fake one in unit tests). */
 export interface WorkerPort {
@@ -110,6 +120,11 @@ export class WorkerClient {
     this.open({ kind: 'image', source, step });
   }
 
+  /** Opens the page-replacement view on a reference string and cache size (a new run). */
+  openPolicy(source: PolicySource, step: number): void {
+    this.open({ kind: 'policy', source, step });
+  }
+
   open(target: Target): void {
     if (this.stopped) return;
     if (!this.worker) this.spawn();
@@ -135,6 +150,12 @@ export class WorkerClient {
         if (useVm.getState().scenarioId !== IMAGE_LESSON) useVm.setState({ image: null });
         useVm.setState({ scenarioId: IMAGE_LESSON, playing: false });
         this.worker?.postMessage({ type: 'imageLoad', runId, source: target.source, step: target.step });
+        return;
+      case 'policy':
+        // Another cache size keeps the old columns until the new ones arrive (no flash).
+        if (useVm.getState().scenarioId !== POLICY_LESSON) useVm.setState({ policy: null });
+        useVm.setState({ scenarioId: POLICY_LESSON, playing: false });
+        this.worker?.postMessage({ type: 'policyLoad', runId, source: target.source, step: target.step });
         return;
       default:
         assertNever(target);
@@ -222,6 +243,14 @@ export class WorkerClient {
         this.show({ kind: 'image', view: msg.view }, msg.playing);
         return;
       }
+      case 'policy':
+        this.lastGood = {
+          kind: 'policy',
+          source: { id: msg.view.input.id, frames: msg.view.input.frames },
+          step: msg.view.step,
+        };
+        this.show({ kind: 'policy', view: msg.view }, msg.playing);
+        return;
       case 'pasteRejected': {
         this.pastes.delete(msg.seq);
         const what = this.requested.kind === 'image' ? ['machine image', 'image'] : ['problem', 'problem'];
@@ -262,6 +291,9 @@ export class WorkerClient {
       case 'image':
         useVm.setState({ image: p.shown.view, snapshot: null, playing: p.playing });
         return;
+      case 'policy':
+        useVm.setState({ policy: p.shown.view, snapshot: null, playing: p.playing });
+        return;
       default:
         assertNever(p.shown);
     }
@@ -287,6 +319,11 @@ export class WorkerClient {
           banner: `Could not reopen the pasted machine image: ${message}. Showing the built-in example instead.`,
         });
         this.openImage({ kind: 'builtin', id: 'example' }, 0);
+      } else if (req.kind === 'policy' && req.source.frames !== DEFAULT_POLICY_FRAMES) {
+        useVm.setState({
+          banner: `Could not open the replacement view with ${req.source.frames} frames: ${message}. Showing ${DEFAULT_POLICY_FRAMES} frames from step 0 instead.`,
+        });
+        this.openPolicy({ id: DEFAULT_POLICY_STRING, frames: DEFAULT_POLICY_FRAMES }, 0);
       } else {
         useVm.setState({ banner: `Could not load the simulation: ${message}.`, playing: false });
       }

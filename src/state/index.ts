@@ -6,6 +6,7 @@ export {
   loadScenario,
   openImageView,
   openOstepLesson,
+  openPolicyView,
   pasteMachineImage,
   pasteOstepProblem,
   pause,
@@ -13,6 +14,7 @@ export {
   runUntil,
   seek,
   seekEdge,
+  setPolicyFrames,
   setSpeed,
   showDockTab,
   showProcess,
@@ -26,8 +28,9 @@ export {
   MAX_IMAGE_PASTE_CHARS,
   MAX_PASTE_CHARS,
   OSTEP_LESSON,
+  POLICY_LESSON,
   SPEEDS,
 } from '../worker/protocol';
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
-export { isImage, isOstep, type Position, positionOf } from './position';
+export { isImage, isOstep, isPolicy, type Position, positionOf } from './position';
 export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';

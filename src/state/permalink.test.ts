@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, formatFragment, parseFragment } from './permalink';
+import { DEFAULT_SCENARIO, formatFragment, type PolicyLink, parseFragment } from './permalink';
 
 describe('permalink v0', () => {
   it('reads a good fragment', () => {
@@ -13,6 +13,28 @@ describe('permalink v0', () => {
   it('treats an empty fragment as "the default, no message"', () => {
     expect(parseFragment('')).toEqual({ ok: true, link: null });
     expect(parseFragment('#')).toEqual({ ok: true, link: null });
+  });
+
+  it('reads and writes the page-replacement view', () => {
+    const link: PolicyLink = { policy: 'belady', frames: 4, step: 6 };
+    expect(formatFragment(link)).toBe('#policy=belady&frames=4&step=6');
+    expect(parseFragment('#policy=belady&frames=4&step=6')).toEqual({ ok: true, link });
+    expect(parseFragment('#policy=belady')).toEqual({
+      ok: true,
+      link: { policy: 'belady', frames: 3, step: 0 },
+    });
+    for (const [bad, says] of [
+      ['#policy=belady&frames=9&step=2', /cache size "9"/],
+      ['#policy=belady&frames=03', /cache size "03"/],
+      ['#policy=nope&step=2', /reference string "nope"/],
+      ['#policy=belady&frames=3&step=x', /step "x"/],
+    ] as const) {
+      const r = parseFragment(bad);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.error).toMatch(says);
+      expect(r.link).toEqual({ policy: 'belady', frames: 3, step: 0 });
+    }
   });
 
   it('round-trips', () => {

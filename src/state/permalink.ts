@@ -2,10 +2,20 @@
 // the OSTEP homework lesson on a built-in problem (a pasted problem is not in the link: it reads
 // `#ostep=pasted&step=<n>`, which opens the built-in problem with a note), or
 // `#image=example&step=<n>` for the machine-image view (likewise `#image=pasted`). The fragment is
+// `#policy=belady&frames=<n>&step=<n>` opens the page-replacement view. The fragment is
 // untrusted input (anyone can send a link), so it is parsed defensively: bounded length, a strict
 // id pattern and a bounded whole-number step. Bad input falls back to the default scenario (or,
 // for an OSTEP link, the built-in OSTEP problem) at step 0, with a readable message for the banner.
-import { DEFAULT_OSTEP_PROBLEM, OSTEP_PROBLEMS, type OstepProblemId } from '../worker/protocol';
+import {
+  DEFAULT_OSTEP_PROBLEM,
+  DEFAULT_POLICY_FRAMES,
+  DEFAULT_POLICY_STRING,
+  OSTEP_PROBLEMS,
+  type OstepProblemId,
+  POLICY_FRAMES,
+  POLICY_STRINGS,
+  type PolicyStringId,
+} from '../worker/protocol';
 
 export const DEFAULT_SCENARIO = 'munmap-shootdown';
 export const MAX_FRAGMENT = 200;
@@ -30,7 +40,14 @@ export interface ImageLink {
   step: number;
 }
 
-export type Link = Permalink | OstepLink | ImageLink;
+/** The page-replacement view on a built-in reference string with a cache of `frames` pages. */
+export interface PolicyLink {
+  policy: PolicyStringId;
+  frames: number;
+  step: number;
+}
+
+export type Link = Permalink | OstepLink | ImageLink | PolicyLink;
 
 export type ParsedLink =
   /** `link` is null when the fragment is empty: open the default, say nothing. */
@@ -70,6 +87,16 @@ function imageFallback(why: string): ParsedLink {
   };
 }
 
+const POLICY_DEFAULT_NAME = `the replacement view on ${DEFAULT_POLICY_STRING} with ${DEFAULT_POLICY_FRAMES} frames`;
+
+function policyFallback(why: string): ParsedLink {
+  return {
+    ok: false,
+    error: `This link could not be opened: ${why}. Showing ${POLICY_DEFAULT_NAME} from step 0 instead.`,
+    link: { policy: DEFAULT_POLICY_STRING, frames: DEFAULT_POLICY_FRAMES, step: 0 },
+  };
+}
+
 function safeDecode(s: string): string | null {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
@@ -95,6 +122,8 @@ export function parseFragment(hash: string): ParsedLink {
   let ostep: string | null = null;
   let image: string | null = null;
   let step: string | null = null;
+  let policy: string | null = null;
+  let frames: string | null = null;
   for (const part of raw.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
@@ -105,6 +134,8 @@ export function parseFragment(hash: string): ParsedLink {
     else if (key === 'ostep') ostep = value;
     else if (key === 'image') image = value;
     else if (key === 'step') step = value;
+    else if (key === 'policy') policy = value;
+    else if (key === 'frames') frames = value;
     // Unknown keys are ignored, so later versions can add fields.
   }
   if (ostep !== null && id === null) {
@@ -140,6 +171,27 @@ export function parseFragment(hash: string): ParsedLink {
     if (typeof n === 'string') return imageFallback(n);
     return { ok: true, link: { image: 'example', step: n } };
   }
+  if (policy !== null && id === null) {
+    const str = POLICY_STRINGS.find((p) => p === policy);
+    if (str === undefined) {
+      return policyFallback(
+        `the reference string ${quote(policy)} is not built in (built in: ${POLICY_STRINGS.join(', ')})`,
+      );
+    }
+    let f: number = DEFAULT_POLICY_FRAMES;
+    if (frames !== null) {
+      const k = (POLICY_FRAMES as readonly number[]).find((x) => String(x) === frames);
+      if (k === undefined) {
+        return policyFallback(
+          `the cache size ${quote(frames)} is not one of ${POLICY_FRAMES.join(', ')} frames`,
+        );
+      }
+      f = k;
+    }
+    const n = parseStep(step);
+    if (typeof n === 'string') return policyFallback(n);
+    return { ok: true, link: { policy: str, frames: f, step: n } };
+  }
   if (id === null) return fallback('it names no scenario (expected #s=<scenario>&step=<n>)');
   if (!ID_RE.test(id)) return fallback(`the scenario id ${quote(id)} is not valid`);
   const n = parseStep(step);
@@ -150,6 +202,9 @@ export function parseFragment(hash: string): ParsedLink {
 export function formatFragment(link: Link): string {
   const step = Math.max(0, Math.floor(link.step));
   if ('ostep' in link) return `#ostep=${encodeURIComponent(link.ostep)}&step=${step}`;
+  if ('policy' in link) {
+    return `#policy=${encodeURIComponent(link.policy)}&frames=${Math.floor(link.frames)}&step=${step}`;
+  }
   if ('image' in link) return `#image=${encodeURIComponent(link.image)}&step=${step}`;
   return `#s=${encodeURIComponent(link.scenarioId)}&step=${step}`;
 }

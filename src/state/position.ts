@@ -1,7 +1,7 @@
 // Where the shown run is, whichever kind it is: a scenario's snapshot or the OSTEP lesson's view.
 // The transport controls, the keyboard and the permalink all read it from here.
 import type { KeyMomentAt } from '../core/view/snapshot';
-import { IMAGE_LESSON, OSTEP_LESSON } from '../worker/protocol';
+import { IMAGE_LESSON, OSTEP_LESSON, POLICY_LESSON } from '../worker/protocol';
 import type { Link } from './permalink';
 import type { VmState } from './store';
 
@@ -27,11 +27,16 @@ export function isImage(s: VmState): boolean {
   return s.scenarioId === IMAGE_LESSON;
 }
 
+/** The page-replacement view is shown (or being loaded). */
+export function isPolicy(s: VmState): boolean {
+  return s.scenarioId === POLICY_LESSON;
+}
+
 const NOT_READY: Position = { ready: false, step: 0, end: 0, done: false, keyMoments: NO_MOMENTS };
 
 export function positionOf(s: VmState): Position {
-  if (isOstep(s) || isImage(s)) {
-    const v = isOstep(s) ? s.ostep : s.image;
+  if (isOstep(s) || isImage(s) || isPolicy(s)) {
+    const v = isOstep(s) ? s.ostep : isImage(s) ? s.image : s.policy;
     if (!v) return NOT_READY;
     return { ready: true, step: v.step, end: v.end, done: v.step >= v.end, keyMoments: v.keyMoments };
   }
@@ -56,6 +61,10 @@ export function linkOf(s: VmState): Link | null {
   if (isImage(s)) {
     const v = s.image;
     return v ? { image: v.input.builtin ?? 'pasted', step: v.step } : null;
+  }
+  if (isPolicy(s)) {
+    const v = s.policy;
+    return v ? { policy: v.input.id, frames: v.input.frames, step: v.step } : null;
   }
   const snap = s.snapshot;
   return snap ? { scenarioId: snap.scenarioId, step: snap.step } : null;

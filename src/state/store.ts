@@ -6,6 +6,7 @@ import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
+import type { PolicyView } from '../worker/policy';
 
 /** The tabs of the panel area shared by the IPI lanes, cores, frames and statistics. */
 export type DockTab = 'ipi' | 'cores' | 'frames' | 'stats';
@@ -34,6 +35,8 @@ export interface VmState {
   ostep: OstepView | null;
   /** The machine-image view's latest state; shown while scenarioId is IMAGE_LESSON. */
   image: ImageView | null;
+  /** The page-replacement view's latest state; shown while scenarioId is POLICY_LESSON. */
+  policy: PolicyView | null;
 }
 
 export const DEFAULT_SPEED = 2;
@@ -49,6 +52,7 @@ export const initialState: VmState = {
   dockTab: null,
   ostep: null,
   image: null,
+  policy: null,
 };
 
 export const useVm = create<VmState>()(() => ({ ...initialState }));

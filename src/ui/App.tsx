@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import {
   isImage,
   isOstep,
+  isPolicy,
   jumpKeyMoment,
   seekEdge,
   stepBack,
@@ -17,6 +18,7 @@ import { LogPanel } from './LogPanel';
 import { OstepLog } from './OstepLog';
 import { OstepPanel } from './OstepPanel';
 import { PageTablePanel } from './PageTablePanel';
+import { PolicyLog, PolicyPanel } from './PolicyPanel';
 import { TlbPanel } from './TlbPanel';
 
 /**
@@ -57,6 +59,7 @@ export function App() {
   }, []);
   const ostep = useVm(isOstep);
   const image = useVm(isImage);
+  const policy = useVm(isPolicy);
   return (
     <div className="app">
       <Header />
@@ -71,6 +74,11 @@ export function App() {
         <main className="panels panels-ostep">
           <ImagePanel />
           <ImageLog />
+        </main>
+      ) : policy ? (
+        <main className="panels panels-policy">
+          <PolicyPanel />
+          <PolicyLog />
         </main>
       ) : (
         <main className="panels">

@@ -7,6 +7,7 @@ import type { KeyMomentAt } from '../core/view/snapshot';
 import {
   isImage,
   isOstep,
+  isPolicy,
   positionOf,
   runUntil,
   SPEEDS,
@@ -116,7 +117,7 @@ export function Controls() {
         playing: s.playing,
         speed: s.speed,
         ready: p.ready,
-        noIpis: isOstep(s) || isImage(s),
+        noIpis: isOstep(s) || isImage(s) || isPolicy(s),
       };
     }),
   );

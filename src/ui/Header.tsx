@@ -3,11 +3,22 @@
 // scenarios.
 import type { ChangeEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { dismissBanner, IMAGE_LESSON, isImage, isOstep, loadScenario, OSTEP_LESSON, useVm } from '../state';
+import {
+  dismissBanner,
+  IMAGE_LESSON,
+  isImage,
+  isOstep,
+  isPolicy,
+  loadScenario,
+  OSTEP_LESSON,
+  POLICY_LESSON,
+  useVm,
+} from '../state';
 
 const OSTEP_OPTION = 'OSTEP homework: two-level page table';
 const IMAGE_OPTION = 'Machine image: translate its accesses';
-const MODES: readonly string[] = [OSTEP_LESSON, IMAGE_LESSON];
+const POLICY_OPTION = 'Page replacement: FIFO, LRU, OPT, Clock';
+const MODES: readonly string[] = [OSTEP_LESSON, IMAGE_LESSON, POLICY_LESSON];
 
 export function Header() {
   const { scenarios, scenarioId, title, summary } = useVm(
@@ -18,12 +29,16 @@ export function Header() {
         ? (s.ostep?.title ?? OSTEP_OPTION)
         : isImage(s)
           ? (s.image?.title ?? IMAGE_OPTION)
-          : (s.snapshot?.title ?? ''),
+          : isPolicy(s)
+            ? (s.policy?.title ?? POLICY_OPTION)
+            : (s.snapshot?.title ?? ''),
       summary: isOstep(s)
         ? (s.ostep?.summary ?? '')
         : isImage(s)
           ? (s.image?.summary ?? '')
-          : (s.snapshot?.summary ?? ''),
+          : isPolicy(s)
+            ? (s.policy?.summary ?? '')
+            : (s.snapshot?.summary ?? ''),
     })),
   );
   const onPick = (e: ChangeEvent<HTMLSelectElement>) => {
@@ -57,6 +72,7 @@ export function Header() {
           <optgroup label="Homework and tools">
             <option value={OSTEP_LESSON}>{OSTEP_OPTION}</option>
             <option value={IMAGE_LESSON}>{IMAGE_OPTION}</option>
+            <option value={POLICY_LESSON}>{POLICY_OPTION}</option>
           </optgroup>
         </select>
       </label>

@@ -5,6 +5,7 @@ import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
 import type { ImageView } from './image';
 import type { OstepView } from './ostep';
+import type { PolicyView } from './policy';
 
 export type RunUntil = 'fault' | 'ipi' | 'violation' | 'end';
 
@@ -37,12 +38,32 @@ export type ImageSource = { kind: 'builtin'; id: 'example' } | { kind: 'pasted';
  */
 export const MAX_IMAGE_PASTE_CHARS = 4 * 1024 * 1024;
 
+/** The page-replacement view: one reference string under FIFO, LRU, OPT and CLOCK side by side. */
+export const POLICY_LESSON = 'replacement-policies';
+
+/** The reference strings built into the replacement view, by permalink name. */
+export const POLICY_STRINGS = ['belady'] as const;
+export type PolicyStringId = (typeof POLICY_STRINGS)[number];
+export const DEFAULT_POLICY_STRING: PolicyStringId = 'belady';
+
+/** The cache sizes (page frames) the replacement view offers. */
+export const POLICY_FRAMES = [1, 2, 3, 4, 5, 6] as const;
+export const DEFAULT_POLICY_FRAMES = 3;
+
+/** What the replacement view runs: a built-in reference string with a cache of `frames` pages. */
+export interface PolicySource {
+  id: PolicyStringId;
+  frames: number;
+}
+
 export type ToWorker =
   | { type: 'load'; runId: number; scenarioId: string; step: number }
   /** Opens the OSTEP lesson on a problem: a new run (a pasted text here is one that parsed before). */
   | { type: 'ostepLoad'; runId: number; source: OstepSource; step: number }
   /** Opens the machine-image view on an image: a new run (a pasted one here parsed before). */
   | { type: 'imageLoad'; runId: number; source: ImageSource; step: number }
+  /** Opens the page-replacement view on a reference string and cache size: a new run. */
+  | { type: 'policyLoad'; runId: number; source: PolicySource; step: number }
   /**
    * Replaces the current run's OSTEP problem or machine image with a pasted text if it parses;
    * if it does not, the worker answers `pasteRejected` and keeps what it shows, at its step.
@@ -60,6 +81,7 @@ export type FromWorker =
   | { type: 'snapshot'; runId: number; snapshot: Snapshot; playing: boolean }
   | { type: 'ostep'; runId: number; view: OstepView; playing: boolean }
   | { type: 'image'; runId: number; view: ImageView; playing: boolean }
+  | { type: 'policy'; runId: number; view: PolicyView; playing: boolean }
   | { type: 'pasteRejected'; runId: number; seq: number; error: string }
   | { type: 'error'; runId: number; message: string };
 

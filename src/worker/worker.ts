@@ -6,12 +6,14 @@
 // play and run-until work on all three.
 import { scenarioList } from '../scenarios/index';
 import { type ImageSession, imageEnd, imageRunUntil, imageSeek, imageView, openImage } from './image';
+import { openPolicy, type PolicySession, policyEnd, policyRunUntil, policySeek, policyView } from './policy';
 import { openOstep, type OstepSession, ostepEnd, ostepRunUntil, ostepSeek, ostepView } from './ostep';
 import {
   assertNever,
   type FromWorker,
   IMAGE_LESSON,
   OSTEP_LESSON,
+  POLICY_LESSON,
   type RunUntil,
   type ToWorker,
 } from './protocol';
@@ -22,7 +24,8 @@ declare const self: DedicatedWorkerGlobalScope;
 type Active =
   | { kind: 'sim'; session: Session }
   | { kind: 'ostep'; session: OstepSession }
-  | { kind: 'image'; session: ImageSession };
+  | { kind: 'image'; session: ImageSession }
+  | { kind: 'policy'; session: PolicySession };
 
 let active: Active | null = null;
 let runId = 0;
@@ -48,6 +51,9 @@ function postSnapshot(): void {
     case 'image':
       post({ type: 'image', runId, view: imageView(active.session), playing });
       return;
+    case 'policy':
+      post({ type: 'policy', runId, view: policyView(active.session), playing });
+      return;
     default:
       assertNever(active);
   }
@@ -61,6 +67,8 @@ function atEnd(a: Active): boolean {
       return a.session.step >= ostepEnd(a.session);
     case 'image':
       return a.session.step >= imageEnd(a.session);
+    case 'policy':
+      return a.session.step >= policyEnd(a.session);
     default:
       return assertNever(a);
   }
@@ -76,6 +84,9 @@ function move(a: Active, n: number): void {
       return;
     case 'image':
       imageSeek(a.session, a.session.step + n);
+      return;
+    case 'policy':
+      policySeek(a.session, a.session.step + n);
       return;
     default:
       assertNever(a);
@@ -93,6 +104,9 @@ function seekActive(a: Active, step: number): void {
     case 'image':
       imageSeek(a.session, step);
       return;
+    case 'policy':
+      policySeek(a.session, step);
+      return;
     default:
       assertNever(a);
   }
@@ -108,6 +122,9 @@ function runUntilActive(a: Active, until: RunUntil): void {
       return;
     case 'image':
       imageRunUntil(a.session, until);
+      return;
+    case 'policy':
+      policyRunUntil(a.session, until);
       return;
     default:
       assertNever(a);
@@ -131,6 +148,8 @@ function pasted(
       const r = openImage({ kind: 'pasted', text }, seq);
       return r.ok ? { ok: true, active: { kind: 'image', session: r.session } } : r;
     }
+    case 'policy':
+      return { ok: false, error: 'the replacement view takes no pasted input' };
     default:
       return assertNever(a);
   }
@@ -197,6 +216,20 @@ function handle(msg: ToWorker): void {
     active = { kind: 'image', session: r.session };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: IMAGE_LESSON });
     imageSeek(r.session, msg.step);
+    postSnapshot();
+    return;
+  }
+  if (msg.type === 'policyLoad') {
+    stopPlay();
+    runId = msg.runId;
+    const r = openPolicy(msg.source);
+    if (!r.ok) {
+      post({ type: 'error', runId, message: r.error });
+      return;
+    }
+    active = { kind: 'policy', session: r.session };
+    post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: POLICY_LESSON });
+    policySeek(r.session, msg.step);
     postSnapshot();
     return;
   }
