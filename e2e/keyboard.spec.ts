@@ -47,3 +47,23 @@ test('Shift+Right / Shift+Left jump between key moments; Home and End go to the 
   await page.keyboard.press('Home');
   await controls.expectStep(0);
 });
+
+test('the keyboard shortcuts can be turned off and on again (WCAG 2.1.4)', async ({ app, page }) => {
+  await app.open();
+  const { controls } = app;
+  const toggle = page.getByTestId('shortcuts-toggle');
+  await expect(toggle).toBeChecked();
+  await toggle.uncheck();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('End');
+  await page.waitForTimeout(500);
+  await controls.expectStep(0);
+  // The buttons still work.
+  await controls.stepButton.click();
+  await controls.expectStep(1);
+  await toggle.check();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('ArrowRight');
+  await controls.expectStep(2);
+});

@@ -246,3 +246,8 @@ export function startApp(): void {
     openFragment(window.location.hash);
   });
 }
+
+/** Turns the keyboard shortcuts on or off. */
+export function setShortcuts(on: boolean): void {
+  useVm.setState({ shortcuts: on });
+}

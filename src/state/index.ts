@@ -15,6 +15,7 @@ export {
   seek,
   seekEdge,
   setPolicyFrames,
+  setShortcuts,
   setSpeed,
   showDockTab,
   showProcess,

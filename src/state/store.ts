@@ -37,6 +37,11 @@ export interface VmState {
   image: ImageView | null;
   /** The page-replacement view's latest state; shown while scenarioId is POLICY_LESSON. */
   policy: PolicyView | null;
+  /**
+   * Keyboard shortcuts (arrows, Space, Home/End) on or off: WCAG 2.1.4 asks that single-key
+   * shortcuts can be turned off, for speech-input and switch users.
+   */
+  shortcuts: boolean;
 }
 
 export const DEFAULT_SPEED = 2;
@@ -53,6 +58,7 @@ export const initialState: VmState = {
   ostep: null,
   image: null,
   policy: null,
+  shortcuts: true,
 };
 
 export const useVm = create<VmState>()(() => ({ ...initialState }));

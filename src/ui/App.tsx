@@ -28,6 +28,7 @@ import { TlbPanel } from './TlbPanel';
  */
 function onKey(e: KeyboardEvent): void {
   if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+  if (!useVm.getState().shortcuts) return;
   const t = e.target instanceof HTMLElement ? e.target : null;
   if (t?.closest('[role="tablist"]')) return;
   const tag = t?.tagName ?? '';

@@ -12,6 +12,7 @@ import {
   loadScenario,
   OSTEP_LESSON,
   POLICY_LESSON,
+  setShortcuts,
   useVm,
 } from '../state';
 
@@ -76,6 +77,7 @@ export function Header() {
           </optgroup>
         </select>
       </label>
+      <ShortcutsToggle />
     </header>
   );
 }
@@ -90,5 +92,21 @@ export function Banner() {
         Dismiss
       </button>
     </div>
+  );
+}
+
+/** Keyboard shortcuts on or off (WCAG 2.1.4: single-key shortcuts can be turned off). */
+function ShortcutsToggle() {
+  const on = useVm((s) => s.shortcuts);
+  return (
+    <label className="shortcuts" title="Arrow keys, Space, Home and End step and play when this is on">
+      <input
+        type="checkbox"
+        data-testid="shortcuts-toggle"
+        checked={on}
+        onChange={(e) => setShortcuts(e.currentTarget.checked)}
+      />
+      <span>Keys</span>
+    </label>
   );
 }
