@@ -110,6 +110,13 @@ export function narrate(e: SimEvent): string {
       if (e.skipped.some((s) => s.why.startsWith('BUG'))) {
         return `BUG: this kernel flushes only its own TLB and sends no IPI, although core${e.skipped.length > 1 ? 's' : ''} ${e.skipped.map((s) => s.core).join(', ')} ${e.skipped.length > 1 ? 'are' : 'is'} in mm_cpumask.`;
       }
+      if (
+        e.targets.length === 0 &&
+        e.skipped.length > 0 &&
+        e.skipped.every((s) => s.why.startsWith('INVLPGB'))
+      ) {
+        return `No IPI: INVLPGB will carry the invalidation of ${e.pages} page(s) to core${e.skipped.length > 1 ? 's' : ''} ${e.skipped.map((s) => s.core).join(', ')} in hardware, with no interrupt there; TLBSYNC then waits for it.`;
+      }
       const tables = e.freedTables ? ' and freed page tables (so lazy cores are included)' : '';
       return e.targets.length
         ? `Shootdown: ${e.pages} page(s)${tables}${e.full ? (e.pages > 33 ? ' (full flush: above the 33-page ceiling)' : ' (a full flush of the mm, flush_tlb_mm)') : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`

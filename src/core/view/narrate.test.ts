@@ -1,0 +1,44 @@
+// The narration of a shootdown's start says what actually happens under each mechanism.
+import { describe, expect, it } from 'vitest';
+import type { SimEvent } from '../events';
+import { narrate } from './narrate';
+
+const begin = (targets: number[], skipped: { core: number; why: string }[]): SimEvent => ({
+  type: 'shootdown.begin',
+  core: 0,
+  pid: 1,
+  targets,
+  skipped,
+  pages: 1,
+  vas: ['0x7f0000001000'],
+  full: false,
+  freedTables: false,
+  gen: 2,
+  step: 1,
+  tick: 0,
+});
+
+describe('narrate shootdown.begin', () => {
+  it('names the IPI targets for Linux x86', () => {
+    expect(narrate(begin([1, 2], []))).toBe('Shootdown: 1 page(s); IPIs to cores 1, 2 from mm_cpumask.');
+  });
+
+  it('says INVLPGB reaches the other cores in hardware, not that only the local TLB is flushed', () => {
+    const why = 'INVLPGB reaches it without an interrupt';
+    const text = narrate(
+      begin(
+        [],
+        [
+          { core: 1, why },
+          { core: 2, why },
+        ],
+      ),
+    );
+    expect(text).toMatch(/INVLPGB .* cores 1, 2 in hardware/);
+    expect(text).not.toMatch(/Only the local TLB/);
+  });
+
+  it('says a lazy core catches up later when it is skipped', () => {
+    expect(narrate(begin([], [{ core: 1, why: 'lazy TLB mode' }]))).toMatch(/lazy core catches up/);
+  });
+});
