@@ -2,7 +2,7 @@
 // followed by `random.random()`. The OSTEP script draws its random reference string and its
 // RAND/CLOCK victims from this generator, so reproducing its output means reproducing the
 // exact stream: MT19937 seeded by `init_by_array` over the 32-bit words of |seed|, and a
-// double built from two draws (CPython's Modules/_randommodule.c). Deterministic; no Math.random.
+// double built from two draws (CPython's Modules/_randommodule.c). Deterministic: no host randomness.
 
 const N = 624;
 const M = 397;

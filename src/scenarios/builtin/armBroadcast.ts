@@ -1,5 +1,5 @@
 import type { KeyMoment, ScenarioSpec } from '../../core/spec';
-import { appWithBuffer, BUFFER, IN_BUFFER } from './parts';
+import { munmapShootdown } from './munmapShootdown';
 
 // Lesson 17 (docs/lessons.md): the munmap of lesson 10 (munmap-shootdown) with another
 // architecture's invalidation. ARM64 (arm-broadcast): DSB ISHST, TLBI VALE1IS, DSB ISH; no IPI,
@@ -13,67 +13,33 @@ function workload(
   text: { title: string; summary: string },
   keyMoments: KeyMoment[],
 ): ScenarioSpec {
+  // munmap-shootdown's threads, except that T0 also waits for core 3 to run process 2, and core 3
+  // then stays in process 2 (waiting on `unmapped`) while the flush happens.
+  const threads = munmapShootdown.threads.map((t) => {
+    if (t.tid === 0)
+      return {
+        ...t,
+        program: [...t.program.slice(0, 2), { op: 'wait', flag: 't3-read' } as const, ...t.program.slice(2)],
+      };
+    if (t.tid === 3) {
+      return {
+        ...t,
+        program: [
+          { op: 'read', va: '0x400000' } as const,
+          { op: 'signal', flag: 't3-read' } as const,
+          { op: 'wait', flag: 'unmapped' } as const,
+          { op: 'read', va: '0x400000' } as const,
+        ],
+      };
+    }
+    return t;
+  });
   return {
+    ...munmapShootdown,
     id,
     ...text,
-    seed: 1,
-    machine: { cores: 4, frames: 256, tlb: { sets: 4, ways: 2 }, protocol },
-    processes: [
-      appWithBuffer(),
-      {
-        pid: 2,
-        name: 'other',
-        vmas: [{ start: '0x400000', pages: 1, prot: 'rw', name: 'data', populate: true }],
-      },
-    ],
-    threads: [
-      {
-        tid: 0,
-        pid: 1,
-        core: 0,
-        program: [
-          { op: 'wait', flag: 't1-read' },
-          { op: 'wait', flag: 't2-read' },
-          { op: 'wait', flag: 't3-read' },
-          { op: 'write', va: IN_BUFFER, value: 42 },
-          { op: 'munmap', va: BUFFER, pages: 1 },
-          { op: 'signal', flag: 'unmapped' },
-        ],
-      },
-      {
-        tid: 1,
-        pid: 1,
-        core: 1,
-        program: [
-          { op: 'read', va: IN_BUFFER },
-          { op: 'signal', flag: 't1-read' },
-          { op: 'wait', flag: 'unmapped' },
-          { op: 'read', va: IN_BUFFER },
-        ],
-      },
-      {
-        tid: 2,
-        pid: 1,
-        core: 2,
-        program: [
-          { op: 'compute', cycles: 100 },
-          { op: 'read', va: IN_BUFFER },
-          { op: 'signal', flag: 't2-read' },
-          { op: 'wait', flag: 'unmapped' },
-        ],
-      },
-      {
-        tid: 3,
-        pid: 2,
-        core: 3,
-        program: [
-          { op: 'read', va: '0x400000' },
-          { op: 'signal', flag: 't3-read' },
-          { op: 'wait', flag: 'unmapped' },
-          { op: 'read', va: '0x400000' },
-        ],
-      },
-    ],
+    machine: { ...munmapShootdown.machine, protocol },
+    threads,
     keyMoments,
   };
 }
