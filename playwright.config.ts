@@ -5,7 +5,8 @@ import { findChromium } from './scripts/chromium-path.mjs';
 // The same lookup as scripts/ensure-chromium.mjs, which runs first in `npm run test:e2e`.
 const executablePath = findChromium() ?? undefined;
 
-const PORT = 4173;
+// VMSCOPE_PW_PORT lets two checkouts run their e2e suites at once without sharing a server.
+const PORT = Number(process.env.VMSCOPE_PW_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
