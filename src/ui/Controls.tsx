@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { KeyMomentAt } from '../core/view/snapshot';
 import {
   isImage,
+  jumpKeyMoment,
   isOstep,
   isPolicy,
   positionOf,
@@ -87,17 +88,44 @@ function Scrubber({ step, end, moments }: { step: number; end: number; moments: 
         onChange={onChange}
         onPointerUp={() => setPending(null)}
       />
-      <div className="moment-caption" data-testid="moment-caption">
-        {current ? (
-          <>
-            <span className={current.step === value ? 'moment-now' : 'moment-past'}>
-              {current.step === value ? 'Key moment' : `Since step ${current.step}`}:
-            </span>{' '}
-            {current.labels.join(' · ')}
-          </>
-        ) : (
-          <span className="moment-past">Key moments are marked on the scrubber</span>
-        )}
+      <div className="moment-row">
+        {/* Markers of nearby steps overlap on a long run; these reach every moment in turn. */}
+        <button
+          type="button"
+          className="moment-jump"
+          data-testid="btn-prev-moment"
+          aria-label="Previous key moment"
+          title="Previous key moment (Shift+Left)"
+          onMouseDown={keepFocus}
+          onClick={() => jumpKeyMoment(-1)}
+          disabled={!groups.some((g) => g.step < value)}
+        >
+          ◀
+        </button>
+        <button
+          type="button"
+          className="moment-jump"
+          data-testid="btn-next-moment"
+          aria-label="Next key moment"
+          title="Next key moment (Shift+Right)"
+          onMouseDown={keepFocus}
+          onClick={() => jumpKeyMoment(1)}
+          disabled={!groups.some((g) => g.step > value)}
+        >
+          ▶
+        </button>
+        <div className="moment-caption" data-testid="moment-caption">
+          {current ? (
+            <>
+              <span className={current.step === value ? 'moment-now' : 'moment-past'}>
+                {current.step === value ? 'Key moment' : `Since step ${current.step}`}:
+              </span>{' '}
+              {current.labels.join(' · ')}
+            </>
+          ) : (
+            <span className="moment-past">Key moments are marked on the scrubber</span>
+          )}
+        </div>
       </div>
     </div>
   );
