@@ -4,6 +4,7 @@ import { MAX_IMAGE_PASTE_CHARS, MAX_PASTE_CHARS } from '../worker/protocol';
 import {
   jumpKeyMoment,
   loadScenario,
+  parseBreakAddress,
   pasteMachineImage,
   pasteOstepProblem,
   seekEdge,
@@ -87,5 +88,21 @@ describe('actions', () => {
     expect(sent.length).toBe(before);
     pasteMachineImage('{}');
     expect(sent.at(-1)).toMatchObject({ type: 'paste', text: '{}' });
+  });
+});
+
+describe('parseBreakAddress', () => {
+  it('takes hex with or without 0x and normalises it', () => {
+    expect(parseBreakAddress(' 0x00007F0000001000 ')).toEqual({ ok: true, va: '0x7f0000001000' });
+    expect(parseBreakAddress('7f00_0000_1000')).toEqual({ ok: true, va: '0x7f0000001000' });
+    expect(parseBreakAddress('0x0')).toEqual({ ok: true, va: '0x0' });
+  });
+
+  it('refuses what is not an address, with a readable message', () => {
+    for (const bad of ['', 'zz', '0x', '0x12345678901234567', '-1']) {
+      const r = parseBreakAddress(bad);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/hex digits/);
+    }
   });
 });

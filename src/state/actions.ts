@@ -1,7 +1,8 @@
 // Module-level actions: the only way the UI changes anything. They update the store and send
 // commands through the one worker client; the worker's snapshots come back through the client.
-import type { RunUntil } from '../worker/protocol';
+import type { Breakpoint, RunUntil } from '../worker/protocol';
 import {
+  MAX_BREAKPOINTS,
   DEFAULT_OSTEP_PROBLEM,
   DEFAULT_POLICY_FRAMES,
   DEFAULT_POLICY_STRING,
@@ -250,4 +251,33 @@ export function startApp(): void {
 /** Turns the keyboard shortcuts on or off. */
 export function setShortcuts(on: boolean): void {
   useVm.setState({ shortcuts: on });
+}
+
+/** Parses a breakpoint address a person typed: hex (0x optional), at most 64 bits. */
+export function parseBreakAddress(text: string): { ok: true; va: string } | { ok: false; error: string } {
+  const t = text.trim().toLowerCase().replace(/_/g, '');
+  const digits = t.startsWith('0x') ? t.slice(2) : t;
+  if (!/^[0-9a-f]{1,16}$/.test(digits))
+    return { ok: false, error: 'an address is up to 16 hex digits, like 0x7f0000001000' };
+  return { ok: true, va: `0x${digits.replace(/^0+(?=.)/, '')}` };
+}
+
+function sendBreakpoints(list: Breakpoint[]): void {
+  useVm.setState({ breakpoints: list });
+  theClient().send({ type: 'breakpoints', list });
+}
+
+/** Adds a breakpoint (a duplicate or one past MAX_BREAKPOINTS is ignored); true if added. */
+export function addBreakpoint(b: Breakpoint): boolean {
+  const list = useVm.getState().breakpoints;
+  const same = (x: Breakpoint) =>
+    x.kind === b.kind &&
+    (x.kind === 'event' ? b.kind === 'event' && x.on === b.on : b.kind === 'address' && x.va === b.va);
+  if (list.length >= MAX_BREAKPOINTS || list.some(same)) return false;
+  sendBreakpoints([...list, b]);
+  return true;
+}
+
+export function removeBreakpoint(index: number): void {
+  sendBreakpoints(useVm.getState().breakpoints.filter((_, i) => i !== index));
 }

@@ -41,7 +41,7 @@ export type Target =
   | { kind: 'policy'; source: PolicySource; step: number };
 
 type Shown =
-  | { kind: 'snapshot'; snapshot: Snapshot }
+  | { kind: 'snapshot'; snapshot: Snapshot; breakpoint: string | null }
   | { kind: 'ostep'; view: OstepView }
   | { kind: 'image'; view: ImageView }
   | { kind: 'policy'; view: PolicyView };
@@ -213,10 +213,16 @@ export class WorkerClient {
     switch (msg.type) {
       case 'loaded':
         useVm.setState({ scenarios: msg.scenarios, scenarioId: msg.scenarioId });
+        // A restarted worker starts with none: the breakpoints the user set go again.
+        if (useVm.getState().breakpoints.length > 0)
+          this.send({ type: 'breakpoints', list: useVm.getState().breakpoints });
         return;
       case 'snapshot':
         this.lastGood = { kind: 'scenario', scenarioId: msg.snapshot.scenarioId, step: msg.snapshot.step };
-        this.show({ kind: 'snapshot', snapshot: msg.snapshot }, msg.playing);
+        this.show(
+          { kind: 'snapshot', snapshot: msg.snapshot, breakpoint: msg.breakpoint ?? null },
+          msg.playing,
+        );
         return;
       case 'ostep': {
         const text = this.pastedShown(msg.view.problem.pasteSeq);
@@ -283,7 +289,11 @@ export class WorkerClient {
     if (!p) return;
     switch (p.shown.kind) {
       case 'snapshot':
-        useVm.setState({ snapshot: p.shown.snapshot, playing: p.playing });
+        useVm.setState({
+          snapshot: p.shown.snapshot,
+          playing: p.playing,
+          breakpointHit: p.shown.breakpoint,
+        });
         return;
       case 'ostep':
         useVm.setState({ ostep: p.shown.view, snapshot: null, playing: p.playing });

@@ -1,5 +1,6 @@
 // What the UI may use from the state layer.
 export {
+  addBreakpoint,
   dismissBanner,
   dockTabOf,
   jumpKeyMoment,
@@ -9,8 +10,10 @@ export {
   openPolicyView,
   pasteMachineImage,
   pasteOstepProblem,
+  parseBreakAddress,
   pause,
   play,
+  removeBreakpoint,
   runUntil,
   seek,
   seekEdge,
@@ -30,7 +33,10 @@ export {
   MAX_PASTE_CHARS,
   OSTEP_LESSON,
   POLICY_LESSON,
+  RUN_UNTIL_KINDS,
+  type RunUntilKind,
   SPEEDS,
+  type Breakpoint,
 } from '../worker/protocol';
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
 export { isImage, isOstep, isPolicy, type Position, positionOf } from './position';

@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
+import type { Breakpoint } from '../worker/protocol';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
 import type { PolicyView } from '../worker/policy';
@@ -42,6 +43,10 @@ export interface VmState {
    * shortcuts can be turned off, for speech-input and switch users.
    */
   shortcuts: boolean;
+  /** Where playing and "run to next" stop: event kinds and addresses. */
+  breakpoints: Breakpoint[];
+  /** What stopped playing at the shown step, when a breakpoint did. */
+  breakpointHit: string | null;
 }
 
 export const DEFAULT_SPEED = 2;
@@ -59,6 +64,8 @@ export const initialState: VmState = {
   image: null,
   policy: null,
   shortcuts: true,
+  breakpoints: [],
+  breakpointHit: null,
 };
 
 export const useVm = create<VmState>()(() => ({ ...initialState }));

@@ -3,6 +3,7 @@
 // the keyboard shortcuts (Right, Left, Space) keep working after a click.
 import { type ChangeEvent, type CSSProperties, type MouseEvent, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { EventMarks } from '../core/view/eventMarks';
 import type { KeyMomentAt } from '../core/view/snapshot';
 import {
   isImage,
@@ -19,6 +20,8 @@ import {
   togglePlay,
   useVm,
 } from '../state';
+import { BreakpointsMenu } from './BreakpointsMenu';
+import { EventTicks } from './EventTicks';
 
 const keepFocus = (e: MouseEvent) => e.preventDefault();
 
@@ -37,7 +40,19 @@ function groupMoments(moments: readonly KeyMomentAt[]): MomentGroup[] {
   return out.sort((a, b) => a.step - b.step);
 }
 
-function Scrubber({ step, end, moments }: { step: number; end: number; moments: readonly KeyMomentAt[] }) {
+function Scrubber({
+  step,
+  end,
+  moments,
+  marks,
+  stoppedBy,
+}: {
+  step: number;
+  end: number;
+  moments: readonly KeyMomentAt[];
+  marks: EventMarks | undefined;
+  stoppedBy: string | null;
+}) {
   // While dragging, show where the thumb is until the worker's snapshot catches up.
   const [pending, setPending] = useState<number | null>(null);
   useEffect(() => {
@@ -88,6 +103,7 @@ function Scrubber({ step, end, moments }: { step: number; end: number; moments: 
         onChange={onChange}
         onPointerUp={() => setPending(null)}
       />
+      <EventTicks marks={marks} end={end} />
       <div className="moment-row">
         {/* Markers of nearby steps overlap on a long run; these reach every moment in turn. */}
         <button
@@ -115,7 +131,11 @@ function Scrubber({ step, end, moments }: { step: number; end: number; moments: 
           ▶
         </button>
         <div className="moment-caption" data-testid="moment-caption">
-          {current ? (
+          {stoppedBy ? (
+            <span className="bp-hit" data-testid="breakpoint-hit">
+              Stopped at a {stoppedBy}
+            </span>
+          ) : current ? (
             <>
               <span className={current.step === value ? 'moment-now' : 'moment-past'}>
                 {current.step === value ? 'Key moment' : `Since step ${current.step}`}:
@@ -134,7 +154,7 @@ function Scrubber({ step, end, moments }: { step: number; end: number; moments: 
 export function Controls() {
   // The scenario's snapshot or, in the OSTEP lesson and the machine-image view, their view: the
   // same controls drive all three (those two have no IPIs).
-  const { step, end, done, moments, playing, speed, ready, noIpis } = useVm(
+  const { step, end, done, moments, playing, speed, ready, noIpis, marks, stoppedBy } = useVm(
     useShallow((s) => {
       const p = positionOf(s);
       return {
@@ -146,6 +166,8 @@ export function Controls() {
         speed: s.speed,
         ready: p.ready,
         noIpis: isOstep(s) || isImage(s) || isPolicy(s),
+        marks: s.snapshot?.eventMarks,
+        stoppedBy: s.breakpointHit,
       };
     }),
   );
@@ -204,7 +226,13 @@ export function Controls() {
           </select>
         </label>
       </div>
-      <Scrubber step={step} end={end} moments={moments} />
+      <Scrubber
+        step={step}
+        end={end}
+        moments={moments}
+        marks={noIpis ? undefined : marks}
+        stoppedBy={stoppedBy}
+      />
       <div className="jumps">
         <button
           type="button"
@@ -226,6 +254,7 @@ export function Controls() {
             Next IPI
           </button>
         )}
+        {!noIpis && <BreakpointsMenu />}
       </div>
       <div className="counter" aria-live="off">
         <span className="counter-label">Step</span>{' '}

@@ -7,7 +7,28 @@ import type { ImageView } from './image';
 import type { OstepView } from './ostep';
 import type { PolicyView } from './policy';
 
-export type RunUntil = 'fault' | 'ipi' | 'violation' | 'end';
+/** The event kinds "run to next" and breakpoints know, each marked by one event type. */
+export const RUN_UNTIL_KINDS = [
+  'fault',
+  'ipi',
+  'violation',
+  'shootdown',
+  'switch',
+  'tlb-miss',
+  'syscall',
+  'signal',
+] as const;
+export type RunUntilKind = (typeof RUN_UNTIL_KINDS)[number];
+export type RunUntil = RunUntilKind | 'end';
+
+/** At most this many breakpoints (a person sets a handful; the cap bounds the per-step check). */
+export const MAX_BREAKPOINTS = 32;
+
+/**
+ * Playing (and "run to next") stops after a step that has an event of this kind, or an event whose
+ * virtual address lies in this 4 KiB page (`va`: hex, validated by the UI and again by the worker).
+ */
+export type Breakpoint = { kind: 'event'; on: RunUntilKind } | { kind: 'address'; va: string };
 
 /** The lesson id of the OSTEP two-level page-table homework (a mode of its own, not a scenario). */
 export const OSTEP_LESSON = 'ostep-multilevel';
@@ -74,11 +95,14 @@ export type ToWorker =
   | { type: 'seek'; runId: number; step: number }
   | { type: 'play'; runId: number; speed: number }
   | { type: 'pause'; runId: number }
-  | { type: 'runUntil'; runId: number; until: RunUntil };
+  | { type: 'runUntil'; runId: number; until: RunUntil }
+  /** Replaces the breakpoints; they stay set across loads until replaced. */
+  | { type: 'breakpoints'; runId: number; list: Breakpoint[] };
 
 export type FromWorker =
   | { type: 'loaded'; runId: number; scenarios: ScenarioInfo[]; scenarioId: string }
-  | { type: 'snapshot'; runId: number; snapshot: Snapshot; playing: boolean }
+  /** `breakpoint`: what stopped playing at this step, when a breakpoint did. */
+  | { type: 'snapshot'; runId: number; snapshot: Snapshot; playing: boolean; breakpoint?: string }
   | { type: 'ostep'; runId: number; view: OstepView; playing: boolean }
   | { type: 'image'; runId: number; view: ImageView; playing: boolean }
   | { type: 'policy'; runId: number; view: PolicyView; playing: boolean }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { loadSession, runUntil, seekTo, snapshotOf, stepBy } from './session';
+import {
+  breakSet,
+  breakpointHit,
+  loadSession,
+  runUntil,
+  seekTo,
+  snapshotOf,
+  stepBy,
+  stepWatching,
+} from './session';
 
 function load() {
   const r = loadSession('munmap-shootdown');
@@ -75,5 +84,52 @@ describe('worker session', () => {
     expect(snap.walk?.levels.map((l) => l.level)).toEqual([4, 3, 2, 1]);
     expect(snap.walk?.va).toBe('0x7f0000001000');
     expect(snap.narration.some((n) => n.includes('#PF'))).toBe(true);
+  });
+});
+
+describe('event marks, run to next, breakpoints', () => {
+  it('marks the steps of faults and IPIs over the whole run, and each marked step has one', () => {
+    const s = load();
+    const marks = snapshotOf(s).eventMarks;
+    expect(marks?.ipi.length).toBeGreaterThan(0);
+    expect(marks?.violation).toEqual([]); // Linux's protocol: the monitor stays quiet
+    for (const step of marks?.ipi ?? []) {
+      seekTo(s, step);
+      expect(snapshotOf(s).events.some((e) => e.type === 'ipi.sent')).toBe(true);
+    }
+  });
+
+  it('runs to the next event of each kind', () => {
+    const s = load();
+    runUntil(s, 'shootdown');
+    expect(snapshotOf(s).events.some((e) => e.type === 'shootdown.begin')).toBe(true);
+    seekTo(s, 0);
+    runUntil(s, 'tlb-miss');
+    expect(snapshotOf(s).events.some((e) => e.type === 'tlb.miss')).toBe(true);
+    seekTo(s, 0);
+    runUntil(s, 'syscall');
+    expect(snapshotOf(s).events.find((e) => e.type === 'syscall.enter')).toMatchObject({ name: 'munmap' });
+  });
+
+  it('stops playing after the step that touches a breakpoint address, naming it', () => {
+    const s = load();
+    const set = breakSet([{ kind: 'address', va: '0x7f0000001abc' }]);
+    const hit = stepWatching(s, 10_000, set);
+    expect(hit).toMatch(/^breakpoint on address 0x7f0000001abc: \S+ 0x7f0000001/);
+    const step = snapshotOf(s).step;
+    // No earlier step touched that page.
+    seekTo(s, 0);
+    expect(stepWatching(s, step - 1, set)).toBeNull();
+    expect(snapshotOf(s).step).toBe(step - 1);
+  });
+
+  it('an event-kind breakpoint stops "run to next" early; a bad address is ignored', () => {
+    const s = load();
+    const hit = runUntil(s, 'end', breakSet([{ kind: 'event', on: 'ipi' }]));
+    expect(hit).toBe('breakpoint on ipi.sent');
+    expect(snapshotOf(s).done).toBe(false);
+    const bad = breakSet([{ kind: 'address', va: 'nonsense' }]);
+    expect(bad.pages.size).toBe(0);
+    expect(breakpointHit(bad, snapshotOf(s).events)).toBeNull();
   });
 });

@@ -14,10 +14,21 @@ import {
   IMAGE_LESSON,
   OSTEP_LESSON,
   POLICY_LESSON,
+  MAX_BREAKPOINTS,
   type RunUntil,
   type ToWorker,
 } from './protocol';
-import { loadSession, runUntil, type Session, seekTo, snapshotOf, stepBy } from './session';
+import {
+  type BreakSet,
+  breakSet,
+  loadSession,
+  runUntil,
+  type Session,
+  seekTo,
+  snapshotOf,
+  stepBy,
+  stepWatching,
+} from './session';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -34,6 +45,10 @@ let speed = 2;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let lastPost = 0;
 let carry = 0;
+/** Breakpoints, kept across loads until the UI replaces them. */
+let breaks: BreakSet = breakSet([]);
+/** What stopped playing (a breakpoint), sent with the next snapshot only. */
+let stoppedBy: string | null = null;
 
 function post(msg: FromWorker): void {
   self.postMessage(msg);
@@ -43,7 +58,14 @@ function postSnapshot(): void {
   if (!active) return;
   switch (active.kind) {
     case 'sim':
-      post({ type: 'snapshot', runId, snapshot: snapshotOf(active.session), playing });
+      post({
+        type: 'snapshot',
+        runId,
+        snapshot: snapshotOf(active.session),
+        playing,
+        ...(stoppedBy ? { breakpoint: stoppedBy } : {}),
+      });
+      stoppedBy = null;
       return;
     case 'ostep':
       post({ type: 'ostep', runId, view: ostepView(active.session), playing });
@@ -115,13 +137,14 @@ function seekActive(a: Active, step: number): void {
 function runUntilActive(a: Active, until: RunUntil): void {
   switch (a.kind) {
     case 'sim':
-      runUntil(a.session, until);
+      stoppedBy = runUntil(a.session, until, breaks);
       return;
     case 'ostep':
       ostepRunUntil(a.session, until);
       return;
     case 'image':
-      imageRunUntil(a.session, until);
+      // The image view has only faults to run to: any other kind runs to the end.
+      imageRunUntil(a.session, until === 'fault' ? 'fault' : 'end');
       return;
     case 'policy':
       policyRunUntil(a.session, until);
@@ -169,7 +192,10 @@ function playTick(): void {
   const n = Math.floor(carry);
   if (n > 0) {
     carry -= n;
-    move(active, n);
+    if (active.kind === 'sim') {
+      stoppedBy = stepWatching(active.session, n, breaks);
+      if (stoppedBy) stopPlay();
+    } else move(active, n);
     if (atEnd(active)) stopPlay();
     postSnapshot();
   }
@@ -231,6 +257,11 @@ function handle(msg: ToWorker): void {
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: POLICY_LESSON });
     policySeek(r.session, msg.step);
     postSnapshot();
+    return;
+  }
+  if (msg.type === 'breakpoints') {
+    // Kept whatever the run: they apply to the next load too.
+    breaks = breakSet(msg.list.slice(0, MAX_BREAKPOINTS));
     return;
   }
   if (msg.runId !== runId || !active) return;

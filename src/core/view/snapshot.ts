@@ -1,5 +1,6 @@
 // The view model the panels need, built from the machine and the event log: plain, frozen
 // data, small enough to post every animation frame. The panels never see the machine itself.
+import type { EventMarks } from './eventMarks';
 import { entryPfn, flagString, PTE_P, PTE_PS } from '../arch/x86_64/pte';
 import type { SimEvent } from '../events';
 import { hex, hexEntry } from '../hex';
@@ -210,6 +211,8 @@ export interface Snapshot {
   frames: FramesView;
   /** Per-step counters over the last steps, for the statistics charts. */
   series: StatsSeries;
+  /** Faults, IPIs and violations over the whole run (set by the worker once the run is known). */
+  eventMarks?: EventMarks;
 }
 
 function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'> {
