@@ -24,6 +24,7 @@ export function EventTicks({ marks, end }: { marks: EventMarks | undefined; end:
     >
       {MARK_KINDS.map((kind) => (
         <g key={kind} className={`tick-${kind}`} data-kind={kind} data-count={marks[kind].length}>
+          <title>{LABEL[kind]}</title>
           {marks[kind].map((s) => (
             <line
               key={s}
