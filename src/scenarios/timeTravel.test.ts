@@ -14,8 +14,11 @@ function log(seed: number): string {
 }
 
 /** A canonical text of the machine state, typed arrays and Maps included. */
+/** The machine's state as text; physical memory's copy-on-write bookkeeping (which frames a
+ * checkpoint shares: owner, epoch) is not simulated state and is left out. */
 function stateText(m: Machine): string {
-  return JSON.stringify(m, (_k, v) => {
+  return JSON.stringify(m, (k, v) => {
+    if (k === 'owner' || k === 'epoch') return undefined;
     if (v instanceof Map) return { map: [...v.entries()] };
     if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
     return v;

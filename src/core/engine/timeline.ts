@@ -3,11 +3,11 @@
 // nearest checkpoint at or before N and replays forward. Memory stays bounded on long runs: when
 // there would be more than MAX_CHECKPOINTS, every other one is dropped and K doubles, so a
 // million-step run keeps at most that many machines and a seek replays at most K steps.
-import { deepClone } from '../clone';
 import type { SimEvent } from '../events';
 import { createMachine } from '../kernel/build';
 import type { Machine } from '../machine';
 import type { ScenarioSpec } from '../spec';
+import { cloneMachine } from './cloneMachine';
 import { step } from './step';
 
 /** Checkpoints kept at most; beyond this their spacing doubles. */
@@ -55,7 +55,17 @@ export function createTimeline(
   const end = m.done ? 0 : null;
   return {
     ok: true,
-    timeline: { spec, seed, every, checkpoints: [deepClone(m)], log: [], logWindow, m, end, maxCheckpoints },
+    timeline: {
+      spec,
+      seed,
+      every,
+      checkpoints: [cloneMachine(m)],
+      log: [],
+      logWindow,
+      m,
+      end,
+      maxCheckpoints,
+    },
   };
 }
 
@@ -77,7 +87,7 @@ export function forward(tl: Timeline): SimEvent[] | null {
   if (s - 1 - tl.logWindow >= 0) tl.log[s - 1 - tl.logWindow] = undefined;
   if (s % tl.every === 0 && !tl.checkpoints[s / tl.every]) {
     if (s / tl.every >= tl.maxCheckpoints) thinCheckpoints(tl);
-    if (s % tl.every === 0) tl.checkpoints[s / tl.every] = deepClone(tl.m);
+    if (s % tl.every === 0) tl.checkpoints[s / tl.every] = cloneMachine(tl.m);
   }
   if (tl.m.done) tl.end = s;
   return events;
@@ -104,7 +114,7 @@ export function seek(tl: Timeline, target: number): number {
     if (goal >= tl.m.step && cp.step <= tl.m.step) {
       // The current machine is closer than any checkpoint: just run forward.
     } else {
-      tl.m = deepClone(cp);
+      tl.m = cloneMachine(cp);
     }
   }
   while (tl.m.step < goal) {

@@ -39,6 +39,13 @@ export interface PhysMem {
   allocs: number;
   /** Lowest frame of the large-page pool at the top of memory, once one is handed out. */
   hugeBase?: number;
+  /**
+   * Copy-on-write with checkpoints (forkPhysMem): a frame's words may be written in place only
+   * when owner[pfn] === epoch; otherwise a checkpoint may share them, and frameWords copies first.
+   * Absent until the first fork: until then every frame is this memory's own.
+   */
+  owner?: Uint32Array;
+  epoch?: number;
 }
 
 export function createPhysMem(frameCount: number, reservedLow = 1): PhysMem {
@@ -87,12 +94,43 @@ export function isFrameFree(mem: PhysMem, pfn: number): boolean {
 /** The words of a frame, created on first use. */
 export function frameWords(mem: PhysMem, pfn: number): Uint32Array {
   let f = mem.frames[pfn];
+  const owner = mem.owner;
   if (!f) {
     if (pfn < 0 || pfn >= mem.frameCount) throw new RangeError(`frame ${pfn} is outside physical memory`);
     f = new Uint32Array(WORDS_PER_FRAME);
     mem.frames[pfn] = f;
+    if (owner) owner[pfn] = mem.epoch ?? 0;
+  } else if (owner && owner[pfn] !== mem.epoch) {
+    // Shared with a checkpoint: copy before the first write.
+    f = f.slice();
+    mem.frames[pfn] = f;
+    owner[pfn] = mem.epoch ?? 0;
   }
   return f;
+}
+
+/**
+ * A copy of `mem` for a checkpoint that shares every frame's words instead of copying them (a
+ * 16-core run with thousands of mapped pages spent most of its time copying 4 KiB frames into
+ * checkpoints). Both sides move to a new epoch that no frame is stamped with, so whichever writes
+ * a shared frame first copies it (frameWords). `cloneRest` copies the small bookkeeping.
+ */
+export function forkPhysMem(mem: PhysMem, cloneRest: <T>(v: T) => T): PhysMem {
+  const owner = mem.owner ?? new Uint32Array(mem.frameCount);
+  mem.owner = owner;
+  mem.epoch = (mem.epoch ?? 0) + 1;
+  const copy: PhysMem = {
+    frameCount: mem.frameCount,
+    frames: mem.frames.slice(),
+    used: cloneRest(mem.used),
+    freeList: mem.freeList.slice(),
+    nextFresh: mem.nextFresh,
+    allocs: mem.allocs,
+    owner: owner.slice(),
+    epoch: mem.epoch,
+  };
+  if (mem.hugeBase !== undefined) copy.hugeBase = mem.hugeBase;
+  return copy;
 }
 
 export function readWord(mem: PhysMem, pfn: number, wordIndex: number): number {

@@ -118,7 +118,8 @@ export function walkPageTable(
     orHi |= hi;
     // PS=1 in a PDPTE (level 3) or PDE (level 2) maps a 1 GiB or 2 MiB page (SDM 4.5).
     if (level === 1 || ps) break;
-    if (update && (lo & PTE_A) === 0) (words as Uint32Array)[at] = (lo | PTE_A) >>> 0;
+    // frameWords, not `words`: a checkpoint may share this frame (copy-on-write, forkPhysMem).
+    if (update && (lo & PTE_A) === 0) frameWords(mem, table)[at] = (lo | PTE_A) >>> 0;
     table = (hi & 0x000fffff) * 0x100000 + (lo >>> 12);
     level--;
   }
@@ -135,7 +136,7 @@ export function walkPageTable(
   const base = level === 1 ? raw : raw - (raw % span);
   let dirty = (lo & PTE_D) !== 0;
   if (update && ((lo & PTE_A) === 0 || (write && !dirty))) {
-    (words as Uint32Array)[at] = (lo | PTE_A | (write ? PTE_D : 0)) >>> 0;
+    frameWords(mem, table)[at] = (lo | PTE_A | (write ? PTE_D : 0)) >>> 0;
     dirty = dirty || write;
   }
   out.ok = true;
