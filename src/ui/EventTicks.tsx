@@ -1,7 +1,8 @@
 // Ticks under the scrubber: where the run faults, sends IPIs and breaks an invariant, so a
 // student sees the shape of the whole run and where to scrub to. One row per kind, the same
 // colours as the log's event categories.
-import { MARK_KINDS, type EventMarks, type MarkKind } from '../core/view/eventMarks';
+import type { EventMarks, MarkKind } from '../core/view/eventMarks';
+import { MARK_KINDS } from '../state';
 
 const ROW: Readonly<Record<MarkKind, number>> = { fault: 0, ipi: 1, violation: 2 };
 const LABEL: Readonly<Record<MarkKind, string>> = {
