@@ -38,7 +38,6 @@ export {
   SPEEDS,
   type Breakpoint,
 } from '../worker/protocol';
-export { MARK_KINDS } from '../core/view/eventMarks';
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
 export { isImage, isOstep, isPolicy, type Position, positionOf } from './position';
 export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';

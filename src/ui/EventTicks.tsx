@@ -2,9 +2,10 @@
 // student sees the shape of the whole run and where to scrub to. One row per kind, the same
 // colours as the log's event categories.
 import type { EventMarks, MarkKind } from '../core/view/eventMarks';
-import { MARK_KINDS } from '../state';
 
+// The row of each kind, top to bottom (the UI sees only the core's types, not its code).
 const ROW: Readonly<Record<MarkKind, number>> = { fault: 0, ipi: 1, violation: 2 };
+const MARK_KINDS = Object.keys(ROW) as MarkKind[];
 const LABEL: Readonly<Record<MarkKind, string>> = {
   fault: 'page faults',
   ipi: 'IPIs sent',
