@@ -237,7 +237,7 @@ export type EventBody =
   /** A thread ended running on its own mapped stack: the unmap is left to another thread. */
   | { type: 'stack.unmap.deferred'; tid: number; start: string; end: string }
   /** Thread `by` unmaps the stack (and guard pages) thread `tid` could not unmap itself. */
-  | { type: 'stack.unmap'; tid: number; by: number; start: string; end: string }
+  | { type: 'stack.unmap'; tid: number; by: number; start: string; end: string; guards: boolean }
   /** pthread_join: thread `tid` found `target` ended. */
   | { type: 'thread.join'; core: number; tid: number; target: number }
   /** A `check` load: the value read against the one the program saved there. */

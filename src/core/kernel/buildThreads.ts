@@ -15,7 +15,7 @@ export function placeStack(m: Machine, t: Thread, ts: ThreadSpec): string | null
   const startVpn = Number(v >> 12n);
   t.stack = { startVpn, endVpn: startVpn + ts.stack.pages, guards: ts.stack.guards ?? true, state: 'unborn' };
   const proc = m.procs.find((p) => p.pid === ts.pid);
-  if (!proc || !proc.alive || ts.cloned) return null;
+  if (!proc?.alive || ts.cloned) return null;
   return mapThreadStack(proc, t) ? null : 'overlaps another mapping of the process';
 }
 

@@ -122,7 +122,14 @@ export function startJoin(ctx: Ctx, th: Thread, tid: number): void {
   }
   const { start, end } = stackSpan(st);
   st.state = 'unmapped';
-  ctx.emit({ type: 'stack.unmap', tid, by: th.tid, start: vaHex(start, 0), end: vaHex(end, 0) });
+  ctx.emit({
+    type: 'stack.unmap',
+    tid,
+    by: th.tid,
+    start: vaHex(start, 0),
+    end: vaHex(end, 0),
+    guards: st.guards,
+  });
   // The munmap frame ends the op (finishOp) once its flush is done.
   core.stack.push({
     fn: 'munmap',

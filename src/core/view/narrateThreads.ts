@@ -37,7 +37,7 @@ export function narrateThreads(e: ThreadEvent): string {
     case 'stack.unmap.deferred':
       return `T${e.tid} ended while running on its own stack ${e.start}-${e.end}: it cannot unmap the memory it is executing on, so the unmap is deferred until another thread can do it.`;
     case 'stack.unmap':
-      return `T${e.by} unmaps T${e.tid}'s stack and guard pages ${e.start}-${e.end} for it (the deferred cleanup): an ordinary munmap, with the flush before any frame is freed.`;
+      return `T${e.by} unmaps T${e.tid}'s stack${e.guards ? ' and guard pages' : ''} ${e.start}-${e.end} for it (the deferred cleanup): an ordinary munmap, with the flush before any frame is freed.`;
     case 'thread.join':
       return `T${e.tid} joins T${e.target}: the thread has ended (its futex was woken at exit).`;
     case 'value.check':
