@@ -13,7 +13,7 @@ import { readEntry } from '../arch/x86_64/walk';
 import type { Ctx } from '../engine/ctx';
 import { procOf } from '../engine/ctx';
 import type { Frame, Machine, Proc, Thread, Vma } from '../machine';
-import { putFrame, unmapFrame } from '../mem/physmem';
+import { unmapFrame } from '../mem/physmem';
 import { findPte, markPending, setPte } from './pagetable';
 import { exitThread } from './thread';
 
@@ -142,26 +142,23 @@ export function stepTeardown(ctx: Ctx, f: TeardownFrame): void {
         ctx.emit({ type: 'lazy.leave', core: core.id, pid: f.pid });
       }
       f.phase = 'free';
-      if (f.cleared.length > 0 || f.tables.length > 0) {
-        // tlb_finish_mmu with fullmm: flush the whole mm; freed tables reach lazy cores too.
-        core.stack.push({
-          fn: 'shootdown',
-          phase: 'begin',
-          id: -1,
-          pid: f.pid,
-          vpns: f.cleared.slice(),
-          full: true,
-          gen: 0,
-          toFree: [...f.gathered, ...f.tables],
-          freedTables: true,
-        });
-      }
+      // tlb_finish_mmu with fullmm: flush the whole mm. Page tables are freed (the PML4 at
+      // least, mm_free_pgd), so lazy cores that still have it in CR3 are interrupted too and
+      // leave it; frames, tables and the PML4 go back only after every ack.
+      core.stack.push({
+        fn: 'shootdown',
+        phase: 'begin',
+        id: -1,
+        pid: f.pid,
+        vpns: f.cleared.slice(),
+        full: true,
+        gen: 0,
+        toFree: [...f.gathered, ...f.tables, f.root],
+        freedTables: true,
+      });
       return;
     }
     case 'free': {
-      // The PML4 itself (mm_free_pgd): no core has it loaded any more.
-      if (putFrame(m.mem, f.root))
-        ctx.emit({ type: 'frame.free', pfn: f.root, pid: f.pid, afterFlush: true });
       core.stack.pop();
       if (f.why === 'exit') {
         proc.alive = false;
