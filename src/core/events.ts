@@ -211,7 +211,45 @@ export type EventBody =
   | { type: 'switch.gen'; core: number; pid: number; gen: number; behind: boolean }
   | { type: 'thread.sleep'; core: number; tid: number; flag: string }
   | { type: 'thread.wake'; tid: number; core: number; flag: string }
-  | { type: 'compute'; core: number; tid: number; cycles: number };
+  | { type: 'compute'; core: number; tid: number; cycles: number }
+  /** clone(CLONE_VM|CLONE_THREAD): thread `child` starts in process `pid`, sharing its mm. */
+  | { type: 'thread.clone'; core: number; tid: number; child: number; pid: number }
+  /** exit_mm: thread `tid` drops its use of the mm; `users` threads still use it (0: torn down). */
+  | { type: 'mm.put'; pid: number; tid: number; users: number }
+  /** exit_mmap: the whole user half of an mm is unmapped (on the last exit, or the old mm of an exec). */
+  | { type: 'mm.teardown'; core: number; pid: number; why: 'exit' | 'exec'; pages: number; tables: number }
+  /** execve's exec_mmap/activate_mm: CR3 now points at the new mm's PML4. */
+  | { type: 'mm.activate'; core: number; pid: number; cr3: string; oldCr3: string }
+  /** A fault in the gap below a VM_GROWSDOWN VMA grew it down (expand_stack). */
+  | { type: 'stack.expand'; core: number; pid: number; oldStart: string; start: string; end: string }
+  /** A thread's access hit a guard page of a mapped stack: the thread is stopped. */
+  | {
+      type: 'stack.overflow';
+      core: number;
+      tid: number;
+      va: string;
+      guard: 'below' | 'above';
+      /** Whose stack the guard belongs to, and that stack's range. */
+      owner: number;
+      start: string;
+      end: string;
+    }
+  /** A thread ended running on its own mapped stack: the unmap is left to another thread. */
+  | { type: 'stack.unmap.deferred'; tid: number; start: string; end: string }
+  /** Thread `by` unmaps the stack (and guard pages) thread `tid` could not unmap itself. */
+  | { type: 'stack.unmap'; tid: number; by: number; start: string; end: string; guards: boolean }
+  /** pthread_join: thread `tid` found `target` ended. */
+  | { type: 'thread.join'; core: number; tid: number; target: number }
+  /** A `check` load: the value read against the one the program saved there. */
+  | {
+      type: 'value.check';
+      core: number;
+      tid: number;
+      va: string;
+      expected: number;
+      value: number;
+      ok: boolean;
+    };
 
 export type SimEvent = EventBody & { step: number; tick: number };
 export type EventType = SimEvent['type'];

@@ -10,9 +10,9 @@ import type { TlbHierarchy } from './tlb/hierarchy';
 export type Op =
   | { op: 'read'; vpn: number; off: number }
   | { op: 'write'; vpn: number; off: number; value: number }
-  | { op: 'mmap'; vpn: number; pages: number; prot: ProtBits }
-  | { op: 'munmap'; vpn: number; pages: number; unaligned: boolean }
-  | { op: 'mprotect'; vpn: number; pages: number; prot: ProtBits; unaligned: boolean }
+  | { op: 'mmap'; vpn: number; pages: number; prot: ProtBits; off?: number }
+  | { op: 'munmap'; vpn: number; pages: number; unaligned: boolean; off?: number }
+  | { op: 'mprotect'; vpn: number; pages: number; prot: ProtBits; unaligned: boolean; off?: number }
   | { op: 'signal'; flag: string }
   | { op: 'wait'; flag: string }
   | { op: 'sleep'; flag: string }
@@ -20,7 +20,41 @@ export type Op =
   | { op: 'fork'; child: number }
   | { op: 'exit' }
   | { op: 'invlpg'; vpn: number }
-  | { op: 'brk'; addr: number };
+  | { op: 'brk'; addr: number }
+  /** clone(CLONE_VM|CLONE_THREAD): start the declared thread `tid` in this process's mm. */
+  | { op: 'clone'; tid: number }
+  /** execve: replace this process's address space by a fresh one holding `vmas`. */
+  | { op: 'exec'; image: string; vmas: ExecVma[] }
+  /** pthread_join: wait for thread `tid` to end, then unmap its stack if that was left to us. */
+  | { op: 'join'; tid: number }
+  /** A load whose value the program knows (a local it saved): another value is reported. */
+  | { op: 'check'; vpn: number; off: number; expect: number };
+
+/** A VMA of an exec image, as the new address space gets it. */
+export interface ExecVma {
+  startVpn: number;
+  pages: number;
+  prot: ProtBits;
+  name: string;
+  populate: boolean;
+  growsDown: boolean;
+}
+
+/**
+ * A thread stack mapped into the process (pthread's mmap'd stack, Zephyr's mapped stack):
+ * [startVpn, endVpn) holds the stack, which grows down from endVpn; with guards, the page just
+ * below and the page just above are PROT_NONE guard pages that catch an overflow or underflow.
+ */
+export interface ThreadStack {
+  startVpn: number;
+  endVpn: number;
+  guards: boolean;
+  /**
+   * unborn: mapped when its thread is cloned; deferred: its thread ended running on it, so
+   * another thread must unmap it.
+   */
+  state: 'unborn' | 'mapped' | 'deferred' | 'unmapped';
+}
 
 export interface ProtBits {
   r: boolean;
@@ -36,6 +70,8 @@ export interface Vma {
   name: string;
   /** 12, or 21/30 for a VMA mapped by 2 MiB/1 GiB pages. */
   pageShift?: number;
+  /** VM_GROWSDOWN: a fault just below it extends it downwards (a stack). */
+  growsDown?: boolean;
 }
 
 export interface Proc {
@@ -71,6 +107,8 @@ export interface Thread {
   readyAt: number;
   /** The flag a sleeping thread waits for. */
   sleepFlag: string;
+  /** Its mapped stack, if the scenario gives it one. */
+  stack?: ThreadStack;
 }
 
 /** A kernel or hardware activity in progress on a core: one phase runs per step. */
@@ -83,7 +121,7 @@ export type Frame =
       /** The tlb_gen read by a broken-order switch in its first step. */
       gen: number;
     }
-  | { fn: 'access'; vpn: number; off: number; kind: 'read' | 'write'; value: number }
+  | { fn: 'access'; vpn: number; off: number; kind: 'read' | 'write'; value: number; expect?: number }
   | {
       fn: 'fault';
       phase: 'enter' | 'signal';
@@ -136,6 +174,28 @@ export type Frame =
       i: number;
       /** Pages whose PTE change needs a TLB flush (pte_needs_flush). */
       flush: number[];
+    }
+  | {
+      fn: 'exec';
+      phase: 'enter' | 'kill' | 'build' | 'switch' | 'exit';
+      image: string;
+      vmas: ExecVma[];
+      /** The new mm's PML4 once built, and the old one, torn down after the switch. */
+      newRoot: number;
+      oldRoot: number;
+      oldVmas: Vma[];
+    }
+  | {
+      /** exit_mmap (mm/mmap.c): zap every user page of an mm, flush, free frames and tables. */
+      fn: 'teardown';
+      phase: 'enter' | 'zap' | 'flush' | 'free';
+      pid: number;
+      why: 'exit' | 'exec';
+      root: number;
+      todo: number[];
+      cleared: number[];
+      gathered: number[];
+      tables: number[];
     };
 
 export interface Ipi {

@@ -81,6 +81,8 @@ export interface VmaSpec {
    * or PDPT (like hugetlbfs, which maps whole pages at once); `pages` still counts 4 KiB pages.
    */
   pageSize?: '4k' | '2m' | '1g';
+  /** VM_GROWSDOWN (a stack): a fault in the gap just below extends it downwards (expand_stack). */
+  growsDown?: boolean;
 }
 
 export type OpSpec =
@@ -100,7 +102,29 @@ export type OpSpec =
   /** The kernel on this core executes INVLPG for the page holding `va` (SDM 4.10.4.1). */
   | { op: 'invlpg'; va: string }
   /** brk(va): move the end of the process's heap (declared by ProcessSpec.brk) to `va`. */
-  | { op: 'brk'; va: string };
+  | { op: 'brk'; va: string }
+  /** clone(CLONE_VM|CLONE_THREAD): start thread `tid` (declared with `cloned`) in this process. */
+  | { op: 'clone'; tid: number }
+  /** execve(image): kill the other threads, build a fresh address space holding `vmas`, free the old. */
+  | { op: 'exec'; image: string; vmas: VmaSpec[] }
+  /**
+   * Calls nested `depth` deep, each pushing a `frameBytes` frame on the thread's mapped stack:
+   * a write of a return-address marker at each new stack pointer, descending from the top.
+   */
+  | { op: 'recurse'; depth: number; frameBytes: number }
+  /** pthread_join(tid): sleep until `tid` ends, then unmap its stack if it could not. */
+  | { op: 'join'; tid: number }
+  /** Read `va` and compare with `expect` (a local the program saved): a mismatch is reported. */
+  | { op: 'check'; va: string; expect: number };
+
+/** A thread's stack, mmap'd like pthread_create does, with a guard page on each side by default. */
+export interface StackSpec {
+  /** Lowest page of the stack proper (page-aligned hex); the stack grows down from va + pages. */
+  va: string;
+  pages: number;
+  /** PROT_NONE guard pages just below and just above (default true). */
+  guards?: boolean;
+}
 
 export interface ProcessSpec {
   pid: number;
@@ -117,6 +141,10 @@ export interface ThreadSpec {
   pid: number;
   core: number;
   program: OpSpec[];
+  /** Created at run time by a `clone` in another thread of the same process. */
+  cloned?: boolean;
+  /** A mapped stack for this thread (mapped at build time, or when it is cloned). */
+  stack?: StackSpec;
 }
 
 export interface KeyMoment {

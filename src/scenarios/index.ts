@@ -9,6 +9,7 @@ import { flushCeiling } from './builtin/flushCeiling';
 import { freeBeforeAckBug } from './builtin/freeBeforeAckBug';
 import { hugePages } from './builtin/hugePages';
 import { lazyTlb } from './builtin/lazyTlb';
+import { mappedStacks, mappedStacksNoGuard } from './builtin/mappedStacks';
 import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
 import { protocolCompare } from './builtin/protocolCompare';
@@ -39,6 +40,8 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   demandZero,
   segfault,
   copyOnWrite,
+  mappedStacks,
+  mappedStacksNoGuard,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

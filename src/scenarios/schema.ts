@@ -2,6 +2,7 @@
 // pasted or linked ones at the boundary. Bounds keep a hostile file from exhausting the worker.
 import { z } from 'zod';
 import { PROTOCOLS, type ScenarioSpec, TLB_PRESET_IDS } from '../core/spec';
+import { checkBuildable } from './buildable';
 
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 
@@ -9,13 +10,33 @@ const hexVa = z.string().regex(/^0x[0-9a-fA-F]{1,16}$/, 'a hex address like 0x7f
 const prot = z.enum(['r', 'rw', 'rx', 'rwx', 'none']);
 const flag = z.string().min(1).max(40);
 const presetNames = TLB_PRESET_IDS.map((p) => `'${p}'`).join(' or ');
+const pageAligned = hexVa.refine((s) => (BigInt(s) & 0xfffn) === 0n, 'page-aligned (ends in 000)');
+/** A syscall's length in pages: zero and negative lengths are allowed, the kernel refuses them. */
+const syscallPages = z.number().int().min(-4096).max(4096);
+const tid = z
+  .number()
+  .int()
+  .min(0)
+  .max(1 << 16);
+const execVma = z.object({
+  start: pageAligned,
+  pages: z
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 16),
+  prot,
+  name: z.string().max(40).optional(),
+  populate: z.boolean().optional(),
+  growsDown: z.boolean().optional(),
+});
 
 const op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('read'), va: hexVa }),
   z.object({ op: z.literal('write'), va: hexVa, value: z.number().int().min(0).max(0xffffffff).optional() }),
-  z.object({ op: z.literal('mmap'), va: hexVa, pages: z.number().int().min(0).max(4096), prot }),
-  z.object({ op: z.literal('munmap'), va: hexVa, pages: z.number().int().min(0).max(4096) }),
-  z.object({ op: z.literal('mprotect'), va: hexVa, pages: z.number().int().min(0).max(4096), prot }),
+  z.object({ op: z.literal('mmap'), va: hexVa, pages: syscallPages, prot }),
+  z.object({ op: z.literal('munmap'), va: hexVa, pages: syscallPages }),
+  z.object({ op: z.literal('mprotect'), va: hexVa, pages: syscallPages, prot }),
   z.object({ op: z.literal('signal'), flag }),
   z.object({ op: z.literal('wait'), flag }),
   z.object({ op: z.literal('sleep'), flag }),
@@ -31,6 +52,20 @@ const op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('exit') }),
   z.object({ op: z.literal('invlpg'), va: hexVa }),
   z.object({ op: z.literal('brk'), va: hexVa }),
+  z.object({ op: z.literal('clone'), tid }),
+  z.object({ op: z.literal('exec'), image: z.string().min(1).max(40), vmas: z.array(execVma).max(64) }),
+  z.object({
+    op: z.literal('recurse'),
+    depth: z.number().int().min(1).max(4096),
+    frameBytes: z
+      .number()
+      .int()
+      .min(8)
+      .max(65536)
+      .refine((n) => n % 8 === 0, 'a multiple of 8 (the stack stays 8-byte aligned)'),
+  }),
+  z.object({ op: z.literal('join'), tid }),
+  z.object({ op: z.literal('check'), va: hexVa, expect: z.number().int().min(0).max(0xffffffff) }),
 ]);
 
 export const scenarioSchema = z.object({
@@ -111,6 +146,7 @@ export const scenarioSchema = z.object({
                 name: z.string().max(40).optional(),
                 populate: z.boolean().optional(),
                 pageSize: z.enum(['4k', '2m', '1g']).optional(),
+                growsDown: z.boolean().optional(),
               })
               .refine((v) => (v.pageSize !== undefined && v.pageSize !== '4k' ? true : v.pages <= 1 << 16), {
                 message: 'at most 65536 pages of 4 KiB',
@@ -133,6 +169,14 @@ export const scenarioSchema = z.object({
         pid: z.number().int().min(1),
         core: z.number().int().min(0).max(63),
         program: z.array(op).max(10_000),
+        cloned: z.boolean().optional(),
+        stack: z
+          .object({
+            va: pageAligned,
+            pages: z.number().int().min(1).max(256),
+            guards: z.boolean().optional(),
+          })
+          .optional(),
       }),
     )
     .min(1)
@@ -200,5 +244,7 @@ export function validateScenario(raw: unknown): ParseResult {
     if (!spec.processes.some((p) => p.pid === t.pid))
       return { ok: false, error: `threads.${i}.pid: no process ${t.pid}` };
   }
+  const infeasible = checkBuildable(spec);
+  if (infeasible) return { ok: false, error: infeasible };
   return { ok: true, spec };
 }

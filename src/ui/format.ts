@@ -43,7 +43,8 @@ export function categoryOf(type: SimEvent['type']): EventCategory {
   if (type.startsWith('tlb.') || type === 'flush.skip') return 'tlb';
   if (type === 'walk.level') return 'walk';
   if (type.startsWith('ipi.') || type.startsWith('shootdown.') || type.startsWith('cpumask.')) return 'ipi';
-  if (type.startsWith('fault.') || type === 'signal') return 'fault';
+  if (type.startsWith('fault.') || type === 'signal' || type === 'stack.overflow') return 'fault';
+  if (type.startsWith('stack.') || type.startsWith('mm.')) return 'pte';
   if (type === 'pte.write' || type.startsWith('vma.') || type.startsWith('frame.')) return 'pte';
   if (
     type === 'context.switch' ||

@@ -8,6 +8,8 @@ import { stepFork } from '../kernel/fork';
 import { stepMprotect } from '../kernel/mprotect';
 import { stepMunmap } from '../kernel/munmap';
 import { startNextOp } from '../kernel/program';
+import { stepExec } from '../kernel/exec';
+import { stepTeardown } from '../kernel/exitMm';
 import type { Core, Frame, Machine } from '../machine';
 import { nextBelow } from '../prng';
 import { stepIpi, stepShootdown } from '../smp/shootdown/linuxX86';
@@ -117,6 +119,10 @@ function runFrame(ctx: Ctx, f: Frame): void {
       return stepShootdown(ctx, f);
     case 'ipi':
       return stepIpi(ctx, f);
+    case 'exec':
+      return stepExec(ctx, f);
+    case 'teardown':
+      return stepTeardown(ctx, f);
     default: {
       const never: never = f;
       throw new Error(`internal: unknown frame ${JSON.stringify(never)}`);

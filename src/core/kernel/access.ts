@@ -62,6 +62,17 @@ export function stepAccess(ctx: Ctx, f: Extract<Frame, { fn: 'access' }>): void 
     kind: f.kind,
     value,
   });
+  if (f.expect !== undefined) {
+    ctx.emit({
+      type: 'value.check',
+      core: core.id,
+      tid: th.tid,
+      va,
+      expected: f.expect,
+      value,
+      ok: value === f.expect,
+    });
+  }
   core.stack.pop();
   finishOp(ctx);
 }

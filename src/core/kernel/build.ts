@@ -11,7 +11,9 @@ import { seedPrng } from '../prng';
 import type { OpSpec, ScenarioSpec } from '../spec';
 import { coreTlbSeed, createCoreTlb } from '../tlb/machineTlb';
 import { linkKernelHalf } from './kernelHalf';
+import { buildExec, placeStack } from './buildThreads';
 import { ensureEntry, ensurePte } from './pagetable';
+import { recursePushes } from './stacks';
 import { protBits } from './vma';
 
 export type BuildResult = { ok: true; machine: Machine } | { ok: false; error: string };
@@ -33,17 +35,24 @@ function buildOp(o: OpSpec): Op | string {
     case 'mmap': {
       const p = vaParts(o.va);
       if (!p) return `bad address ${o.va}`;
-      return { op: 'mmap', vpn: p.vpn, pages: o.pages, prot: protBits(o.prot) };
+      return { op: 'mmap', vpn: p.vpn, pages: o.pages, prot: protBits(o.prot), off: p.off };
     }
     case 'munmap': {
       const p = vaParts(o.va);
       if (!p) return `bad address ${o.va}`;
-      return { op: 'munmap', vpn: p.vpn, pages: o.pages, unaligned: p.off !== 0 };
+      return { op: 'munmap', vpn: p.vpn, pages: o.pages, unaligned: p.off !== 0, off: p.off };
     }
     case 'mprotect': {
       const p = vaParts(o.va);
       if (!p) return `bad address ${o.va}`;
-      return { op: 'mprotect', vpn: p.vpn, pages: o.pages, prot: protBits(o.prot), unaligned: p.off !== 0 };
+      return {
+        op: 'mprotect',
+        vpn: p.vpn,
+        pages: o.pages,
+        prot: protBits(o.prot),
+        unaligned: p.off !== 0,
+        off: p.off,
+      };
     }
     case 'signal':
     case 'wait':
@@ -65,6 +74,18 @@ function buildOp(o: OpSpec): Op | string {
       if (!p) return `bad address ${o.va}`;
       return { op: 'invlpg', vpn: p.vpn };
     }
+    case 'clone':
+    case 'join':
+      return { op: o.op, tid: o.tid };
+    case 'exec':
+      return buildExec(o.image, o.vmas);
+    case 'check': {
+      const p = vaParts(o.va);
+      if (!p) return `bad address ${o.va}`;
+      return { op: 'check', ...p, expect: o.expect };
+    }
+    case 'recurse':
+      return 'recurse needs the thread and its stack';
   }
 }
 
@@ -172,6 +193,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
         prot,
         name: vs.name ?? 'anon',
         ...(pageShift > 12 ? { pageShift } : {}),
+        ...(vs.growsDown ? { growsDown: true } : {}),
       });
       if (pageShift > 12) {
         const err = mapLargePages(m, proc, start.vpn, vs.pages, pageShift, prot);
@@ -196,6 +218,13 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
   for (const [i, ts] of spec.threads.entries()) {
     const program: Op[] = [];
     for (const [j, o] of ts.program.entries()) {
+      if (o.op === 'recurse') {
+        const top = ts.stack ? vaParts(ts.stack.va) : null;
+        if (!top || !ts.stack)
+          return { ok: false, error: `threads[${i}].program[${j}]: recurse needs threads[${i}].stack` };
+        program.push(...recursePushes(top.vpn + ts.stack.pages, o.depth, o.frameBytes));
+        continue;
+      }
       const op = buildOp(o);
       if (typeof op === 'string') return { ok: false, error: `threads[${i}].program[${j}]: ${op}` };
       program.push(op);
@@ -216,7 +245,10 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       sleepFlag: '',
     };
     m.threads.push(t);
+    const stackErr = placeStack(m, t, ts);
+    if (stackErr) return { ok: false, error: `threads[${i}].stack: ${stackErr}` };
     if (spec.processes.some((p) => p.pid === ts.pid && p.forkOf !== undefined)) t.state = 'unborn';
+    else if (ts.cloned) t.state = 'unborn';
     else core.runq.push(t.tid);
   }
   shareInClones(spec);

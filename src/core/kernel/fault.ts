@@ -12,6 +12,8 @@ import { vaHex } from './emit';
 import { ensurePte, markPending, type PteSlot, setPte } from './pagetable';
 import { killProcess } from './thread';
 import { findVma } from './vma';
+import { expandStack } from './growsDown';
+import { guardPageFault } from './stacks';
 
 export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
   const { m, core } = ctx;
@@ -20,11 +22,12 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
   const va = vaHex(f.vpn, f.off);
   ctx.cost += m.cost.small;
   if (f.phase === 'signal') {
+    if (guardPageFault(ctx, th, f.vpn, va)) return;
     ctx.emit({ type: 'signal', tid: th.tid, signal: 'SIGSEGV', code: f.code, va });
     killProcess(ctx, proc.pid, `killed by SIGSEGV (${f.code}) at ${va}`);
     return;
   }
-  const vma = findVma(proc, f.vpn);
+  const vma = findVma(proc, f.vpn) ?? expandStack(ctx, proc, f.vpn);
   if (!vma) {
     f.phase = 'signal';
     f.code = 'SEGV_MAPERR';

@@ -11,6 +11,11 @@ import { invlpg } from '../tlb/invalidate';
 import { doBrk } from './brk';
 import { exitThread } from './thread';
 import { protString } from './vma';
+import { doClone } from './cloneThread';
+import { startExec } from './exec';
+import { doExit } from './exitMm';
+import { startJoin } from './stacks';
+import { rejectBadArgs } from './syscallArgs';
 
 export function startNextOp(ctx: Ctx): void {
   const { m, core } = ctx;
@@ -35,6 +40,7 @@ export function startNextOp(ctx: Ctx): void {
       return;
     }
     case 'munmap': {
+      if (rejectBadArgs(ctx, th, op)) return;
       const f = {
         fn: 'munmap' as const,
         phase: 'enter' as const,
@@ -50,6 +56,7 @@ export function startNextOp(ctx: Ctx): void {
       return;
     }
     case 'mprotect': {
+      if (rejectBadArgs(ctx, th, op)) return;
       const f = {
         fn: 'mprotect' as const,
         phase: 'enter' as const,
@@ -70,6 +77,7 @@ export function startNextOp(ctx: Ctx): void {
       return;
     }
     case 'mmap': {
+      if (rejectBadArgs(ctx, th, op)) return;
       const proc = procOf(m, th.pid);
       const args = [vaHex(op.vpn, 0), `0x${(op.pages * 4096).toString(16)}`, protString(op.prot)];
       ctx.emit({ type: 'syscall.enter', core: core.id, tid: th.tid, name: 'mmap', args });
@@ -156,7 +164,7 @@ export function startNextOp(ctx: Ctx): void {
       th.pc++;
       return;
     case 'exit':
-      exitThread(ctx, th, 'exit');
+      doExit(ctx, th);
       return;
     case 'brk':
       doBrk(ctx, th, op.addr);
@@ -176,6 +184,28 @@ export function startNextOp(ctx: Ctx): void {
       });
       ctx.cost += m.cost.invlpg;
       th.pc++;
+      return;
+    }
+    case 'clone':
+      doClone(ctx, th, op.tid);
+      return;
+    case 'exec':
+      startExec(ctx, op.image, op.vmas);
+      return;
+    case 'join':
+      startJoin(ctx, th, op.tid);
+      return;
+    case 'check': {
+      const f = {
+        fn: 'access' as const,
+        vpn: op.vpn,
+        off: op.off,
+        kind: 'read' as const,
+        value: 0,
+        expect: op.expect,
+      };
+      core.stack.push(f);
+      stepAccess(ctx, f);
       return;
     }
     default: {

@@ -3,12 +3,14 @@
 import type { Ctx } from '../engine/ctx';
 import { threadOf } from '../engine/ctx';
 import type { Thread } from '../machine';
+import { threadEnded } from './threadEnd';
 
 export function exitThread(ctx: Ctx, th: Thread, reason: string): void {
   const { m } = ctx;
   th.state = 'exited';
   th.exitReason = reason;
   ctx.emit({ type: 'thread.exit', tid: th.tid, reason });
+  threadEnded(ctx, th, reason);
   const core = m.cores[th.core];
   if (!core) return;
   core.runq = core.runq.filter((t) => t !== th.tid);

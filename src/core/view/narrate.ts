@@ -1,6 +1,7 @@
 // One line of plain narration per event: what happened, and the real mechanism's name so a
 // student can look it up. Never claims more than the model does.
 import type { SimEvent } from '../events';
+import { narrateThreads } from './narrateThreads';
 
 const LEVEL: Record<number, string> = { 5: 'PML5', 4: 'PML4', 3: 'PDPT', 2: 'PD', 1: 'PT' };
 const PF_BITS = ['P', 'W', 'U', 'RSVD', 'I'];
@@ -194,6 +195,17 @@ export function narrate(e: SimEvent): string {
       return `Core ${e.core} takes a machine-mode interrupt from the firmware on core ${e.from}: the SBI handler runs SFENCE.VMA for ${e.whole ? `the whole ASID ${e.asid}` : `${e.pages} page(s) of ASID ${e.asid}`}${e.mmPid >= 0 ? ` (it runs process ${e.mmPid}; the firmware fences by ASID, whatever is loaded)` : ''}. The kernel on core ${e.core} never sees this interrupt: M-mode takes the time from under it.`;
     case 'sbi.return':
       return `The ecall returns on core ${e.core} after ${e.waited} cycles of waiting in the firmware: every hart has run SFENCE.VMA.`;
+    case 'thread.clone':
+    case 'mm.put':
+    case 'mm.teardown':
+    case 'mm.activate':
+    case 'stack.expand':
+    case 'stack.overflow':
+    case 'stack.unmap.deferred':
+    case 'stack.unmap':
+    case 'thread.join':
+    case 'value.check':
+      return narrateThreads(e);
     default: {
       const never: never = e;
       return String(never);

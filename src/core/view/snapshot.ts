@@ -242,6 +242,10 @@ function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'>
         };
       case 'access':
         return { state: 'user', activity: 'memory access' };
+      case 'exec':
+        return { state: 'kernel', activity: 'execve' };
+      case 'teardown':
+        return { state: 'kernel', activity: 'exit_mmap' };
     }
   }
   if (c.tid >= 0) {
