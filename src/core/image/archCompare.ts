@@ -238,7 +238,7 @@ function riscvColumn(probe: Probe): ArchColumn {
   const trace: RiscvWalkLevel[] = [];
   const cfg = { mode: image.mode, rootPpn: image.satpPpn, sum: image.sum, mxr: image.mxr, adue: image.adue };
   const r = walkRiscv(frames, cfg, probe.va, probe.kind, probe.priv === 'user' ? 'U' : 'S', trace);
-  const walk = trace.map((t) => row(regime, `VPN[${t.level}]`, t.level, t.tableAddr, t.index, t.pte));
+  const walk = trace.map((t) => row(regime, `level ${t.level}`, t.level, t.tableAddr, t.index, t.pte));
   const canonical = signExtended(probe.va, 39);
   const base = {
     arch: 'riscv64-sv39' as const,

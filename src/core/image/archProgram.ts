@@ -257,3 +257,18 @@ export function buildArm(): BuiltArm {
     },
   };
 }
+
+export const PROBE_KINDS: readonly ProbeKind[] = ['read', 'write', 'fetch'];
+export const PROBE_PRIVS: readonly ProbePriv[] = ['user', 'kernel'];
+
+/**
+ * A VA typed by a user: hex with an optional 0x, at most 64 bits. Untrusted, so the length is
+ * checked before anything else and the error names the field.
+ */
+export function parseProbeVa(text: string): { ok: true; va: bigint } | { ok: false; error: string } {
+  const t = text.trim();
+  if (t.length > 18 || !/^(0[xX])?[0-9a-fA-F]{1,16}$/.test(t)) {
+    return { ok: false, error: 'va: expected a hex address of at most 16 digits, like 0x602010' };
+  }
+  return { ok: true, va: BigInt(t.startsWith('0x') || t.startsWith('0X') ? t : `0x${t}`) };
+}

@@ -98,7 +98,7 @@ describe('imageTree on RISC-V', () => {
     const tree = imageTree(image, frames);
     expect(tree.roots[0]).toMatchObject({ register: 'satp' });
     const root = tree.roots[0]?.table as TreeTable;
-    expect(root.name).toBe('VPN[2]');
+    expect(root.name).toBe('level 2');
     // Sv39: entry 256 is the first of the upper half, 0xffffffc000000000.
     expect(entry(root, 256).vaStart).toBe('0xffffffc000000000');
     // A 2 MiB megapage at level 1, and one whose PPN[0] is not zero.

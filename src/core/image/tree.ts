@@ -193,7 +193,7 @@ function rootsOf(image: AnyImage): { regime: EntryRegime; name: (d: number) => s
       const levels = MODE_LEVELS[image.mode];
       return {
         regime: { arch: 'riscv64' },
-        name: (d) => `VPN[${d}]`,
+        name: (d) => `level ${d}`,
         roots: [
           {
             register: 'satp',
