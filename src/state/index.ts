@@ -4,6 +4,7 @@ export {
   dockTabOf,
   jumpKeyMoment,
   loadScenario,
+  openArchView,
   openImageView,
   openOstepLesson,
   openPolicyView,
@@ -14,6 +15,7 @@ export {
   runUntil,
   seek,
   seekEdge,
+  setArchAccess,
   setPolicyFrames,
   setShortcuts,
   setSpeed,
@@ -25,6 +27,7 @@ export {
   togglePlay,
 } from './actions';
 export {
+  ARCH_LESSON,
   IMAGE_LESSON,
   MAX_IMAGE_PASTE_CHARS,
   MAX_PASTE_CHARS,
@@ -33,5 +36,5 @@ export {
   SPEEDS,
 } from '../worker/protocol';
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
-export { isImage, isOstep, isPolicy, type Position, positionOf } from './position';
+export { isArch, isImage, isOstep, isPolicy, type Position, positionOf } from './position';
 export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';

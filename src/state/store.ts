@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
+import type { ArchView } from '../worker/archCompare';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
 import type { PolicyView } from '../worker/policy';
@@ -42,6 +43,8 @@ export interface VmState {
    * shortcuts can be turned off, for speech-input and switch users.
    */
   shortcuts: boolean;
+  /** The arch-compare view's latest state; shown while scenarioId is ARCH_LESSON. */
+  arch: ArchView | null;
 }
 
 export const DEFAULT_SPEED = 2;
@@ -59,6 +62,7 @@ export const initialState: VmState = {
   image: null,
   policy: null,
   shortcuts: true,
+  arch: null,
 };
 
 export const useVm = create<VmState>()(() => ({ ...initialState }));

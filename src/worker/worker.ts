@@ -5,10 +5,12 @@
 // problem and its solved walks) or a machine image (its accesses, run once); step, back, seek,
 // play and run-until work on all three.
 import { scenarioList } from '../scenarios/index';
+import { type ArchSession, archEnd, archRunUntil, archSeek, archView, openArch } from './archCompare';
 import { type ImageSession, imageEnd, imageRunUntil, imageSeek, imageView, openImage } from './image';
 import { openPolicy, type PolicySession, policyEnd, policyRunUntil, policySeek, policyView } from './policy';
 import { openOstep, type OstepSession, ostepEnd, ostepRunUntil, ostepSeek, ostepView } from './ostep';
 import {
+  ARCH_LESSON,
   assertNever,
   type FromWorker,
   IMAGE_LESSON,
@@ -25,7 +27,8 @@ type Active =
   | { kind: 'sim'; session: Session }
   | { kind: 'ostep'; session: OstepSession }
   | { kind: 'image'; session: ImageSession }
-  | { kind: 'policy'; session: PolicySession };
+  | { kind: 'policy'; session: PolicySession }
+  | { kind: 'arch'; session: ArchSession };
 
 let active: Active | null = null;
 let runId = 0;
@@ -54,6 +57,9 @@ function postSnapshot(): void {
     case 'policy':
       post({ type: 'policy', runId, view: policyView(active.session), playing });
       return;
+    case 'arch':
+      post({ type: 'arch', runId, view: archView(active.session), playing });
+      return;
     default:
       assertNever(active);
   }
@@ -69,6 +75,8 @@ function atEnd(a: Active): boolean {
       return a.session.step >= imageEnd(a.session);
     case 'policy':
       return a.session.step >= policyEnd(a.session);
+    case 'arch':
+      return a.session.step >= archEnd(a.session);
     default:
       return assertNever(a);
   }
@@ -87,6 +95,9 @@ function move(a: Active, n: number): void {
       return;
     case 'policy':
       policySeek(a.session, a.session.step + n);
+      return;
+    case 'arch':
+      archSeek(a.session, a.session.step + n);
       return;
     default:
       assertNever(a);
@@ -107,6 +118,9 @@ function seekActive(a: Active, step: number): void {
     case 'policy':
       policySeek(a.session, step);
       return;
+    case 'arch':
+      archSeek(a.session, step);
+      return;
     default:
       assertNever(a);
   }
@@ -125,6 +139,9 @@ function runUntilActive(a: Active, until: RunUntil): void {
       return;
     case 'policy':
       policyRunUntil(a.session, until);
+      return;
+    case 'arch':
+      archRunUntil(a.session, until);
       return;
     default:
       assertNever(a);
@@ -150,6 +167,8 @@ function pasted(
     }
     case 'policy':
       return { ok: false, error: 'the replacement view takes no pasted input' };
+    case 'arch':
+      return { ok: false, error: 'the arch-compare view takes no pasted input' };
     default:
       return assertNever(a);
   }
@@ -230,6 +249,20 @@ function handle(msg: ToWorker): void {
     active = { kind: 'policy', session: r.session };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: POLICY_LESSON });
     policySeek(r.session, msg.step);
+    postSnapshot();
+    return;
+  }
+  if (msg.type === 'archLoad') {
+    stopPlay();
+    runId = msg.runId;
+    const r = openArch(msg.source);
+    if (!r.ok) {
+      post({ type: 'error', runId, message: r.error });
+      return;
+    }
+    active = { kind: 'arch', session: r.session };
+    post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: ARCH_LESSON });
+    archSeek(r.session, msg.step);
     postSnapshot();
     return;
   }
