@@ -47,7 +47,7 @@ function WalkRow({ row }: { row: Row }) {
     <li className={`ac-entry ac-role-${row.role}`} data-testid="arch-entry" data-role={row.role}>
       <div className="ac-entry-head">
         <span className={`ac-table ${lvlClass(row.depth)}`}>
-          {row.table}[{row.index}]
+          {row.table} [{row.index}]
         </span>
         <span className="ac-raw mono" title={`at ${row.entryAddr}`}>
           {row.raw}

@@ -50,12 +50,12 @@ export const PROGRAM_PAGES: readonly ProgramPage[] = [
 ];
 
 export const PROGRAM_ACCESSES: readonly ProgramAccess[] = [
-  { label: 'fetch the first instruction', va: 0x40_1040n, kind: 'fetch', priv: 'user' },
-  { label: 'read a global variable', va: 0x60_2010n, kind: 'read', priv: 'user' },
-  { label: 'push onto the stack', va: 0x3f_ffff_fff8n, kind: 'write', priv: 'user' },
-  { label: 'write to read-only data', va: 0x50_3008n, kind: 'write', priv: 'user' },
-  { label: 'read an unmapped address', va: 0x70_0000n, kind: 'read', priv: 'user' },
-  { label: 'read a kernel page from user mode', va: 0xffff_ffc0_0020_1000n, kind: 'read', priv: 'user' },
+  { label: 'fetch an instruction', va: 0x40_1040n, kind: 'fetch', priv: 'user' },
+  { label: 'read a global', va: 0x60_2010n, kind: 'read', priv: 'user' },
+  { label: 'push on the stack', va: 0x3f_ffff_fff8n, kind: 'write', priv: 'user' },
+  { label: 'write read-only data', va: 0x50_3008n, kind: 'write', priv: 'user' },
+  { label: 'read unmapped memory', va: 0x70_0000n, kind: 'read', priv: 'user' },
+  { label: 'user reads a kernel page', va: 0xffff_ffc0_0020_1000n, kind: 'read', priv: 'user' },
 ];
 
 /** Page tables start here; the program's frames sit above them at 0x2a000. */
