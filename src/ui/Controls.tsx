@@ -5,6 +5,7 @@ import { type ChangeEvent, type CSSProperties, type MouseEvent, useEffect, useSt
 import { useShallow } from 'zustand/react/shallow';
 import type { KeyMomentAt } from '../core/view/snapshot';
 import {
+  isArch,
   isImage,
   isOstep,
   isPolicy,
@@ -117,7 +118,7 @@ export function Controls() {
         playing: s.playing,
         speed: s.speed,
         ready: p.ready,
-        noIpis: isOstep(s) || isImage(s) || isPolicy(s),
+        noIpis: isOstep(s) || isImage(s) || isPolicy(s) || isArch(s),
       };
     }),
   );

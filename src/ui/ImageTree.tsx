@@ -37,7 +37,12 @@ function EntryRow({
   const expanded = child !== null && open.has(child.id);
   const childDomId = child ? `tree-${child.id.replace(/[^A-Za-z0-9_-]/g, '-')}` : undefined;
   return (
-    <li className={`it-row it-${e.role}`} data-testid="tree-entry" data-index={e.index} data-role={e.role}>
+    <li
+      className={`it-row it-role-${e.role}`}
+      data-testid="tree-entry"
+      data-index={e.index}
+      data-role={e.role}
+    >
       <div className="it-line">
         {child ? (
           <button
