@@ -64,12 +64,16 @@ test('a typed VA updates all four columns and the link; a bad one keeps them', a
   await expect(app.arch.field('riscv64-sv39', 'VPN[0]')).toContainText('259');
   await expect(app.arch.field('arm64-4k', 'L3')).toContainText('259');
 
-  await app.arch.translate('0x12345678901234567');
+  // 17 hex digits: more than 64 bits.
+  await app.arch.translate('12345678901234567');
   await expect(app.arch.error).toContainText('va: expected a hex address');
   await expect(app.arch.va).toHaveAttribute('aria-invalid', 'true');
   await expect(app.arch.probe).toHaveText('user write 0x503008');
   await expect(app.arch.outcome('x86_64-4')).toContainText('error code 0x7');
   expect(await app.fragment()).toBe('#arch=compare&va=0x503008&kind=write&priv=user&step=0');
+  await app.arch.translate('0x50g008');
+  await expect(app.arch.error).toContainText('va: expected a hex address');
+  await expect(app.arch.probe).toHaveText('user write 0x503008');
 
   // A kernel address: ARM walks from TTBR1, the others from the same root as before.
   await app.arch.translate('ffffffc000201000', 'read', 'kernel');
