@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { ArchComparePanel } from './archComparePanel';
 import { Controls } from './controls';
 import { CoresPanel } from './coresPanel';
 import { Dock } from './dock';
@@ -28,6 +29,7 @@ export class AppPage {
   readonly frames: FramesPanel;
   readonly stats: StatsPanel;
   readonly banner: Locator;
+  readonly arch: ArchComparePanel;
   readonly scenarioPicker: Locator;
   readonly scenarioTitle: Locator;
 
@@ -45,6 +47,7 @@ export class AppPage {
     this.frames = new FramesPanel(page);
     this.stats = new StatsPanel(page);
     this.banner = page.getByTestId('banner');
+    this.arch = new ArchComparePanel(page);
     this.scenarioPicker = page.getByTestId('scenario-picker');
     this.scenarioTitle = page.getByTestId('scenario-title');
   }

@@ -2,6 +2,8 @@
 //   scenarios                 list the built-in scenario ids
 //   run <id> [--json] [--seed N] [--max-steps N]
 //                             run a scenario; --json prints one event per line and a summary
+//   run arch-compare [--va HEX] [--kind read|write|fetch] [--priv user|kernel] [--json]
+//                             lesson 3: the program (or one access) on four MMUs side by side
 //   compare <id> [--protocols linux,counter,arm-broadcast,riscv-sbi,invlpgb] [--json]
 //                             the same workload under several shootdown protocols
 //   translate <image.json>    run a machine image's accesses (docs in README), print JSON results
@@ -14,7 +16,7 @@ import { scenariosCommand } from './scenarios';
 import { translateCommand } from './translate';
 
 const USAGE =
-  'usage: vmscope scenarios | vmscope run <id> [--json] [--seed N] [--max-steps N] | vmscope compare <id> [--protocols a,b,...] [--json] | vmscope translate <image.json> | vmscope ostep multilevel|linear <problem.txt> | vmscope ostep policy [flags]';
+  'usage: vmscope scenarios | vmscope run <id> [--json] [--seed N] [--max-steps N] | vmscope run arch-compare [--va HEX] [--kind read|write|fetch] [--priv user|kernel] [--json] | vmscope compare <id> [--protocols a,b,...] [--json] | vmscope translate <image.json> | vmscope ostep multilevel|linear <problem.txt> | vmscope ostep policy [flags]';
 
 function main(argv: string[]): number {
   const [cmd, ...rest] = argv;

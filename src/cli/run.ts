@@ -2,8 +2,11 @@ import { createTimeline, forward } from '../core/engine/timeline';
 import { narrate } from '../core/view/narrate';
 import { findScenario } from '../scenarios/index';
 import { parseArgs } from './args';
+import { ARCH_COMPARE_LESSON, archCompareCommand } from './archCompare';
 
 export function runCommand(args: string[], out: (s: string) => void): number {
+  // Lesson 3 compares four MMUs on one program: not a timeline of the simulated machine.
+  if (args[0] === ARCH_COMPARE_LESSON) return archCompareCommand(args.slice(1), out);
   const p = parseArgs(args, { json: 'bool', seed: 'int', 'max-steps': 'int' });
   const fail = (msg: string) => {
     process.stderr.write(`vmscope run: ${msg}\n`);

@@ -1,7 +1,12 @@
 // Module-level actions: the only way the UI changes anything. They update the store and send
 // commands through the one worker client; the worker's snapshots come back through the client.
-import type { Breakpoint, RunUntil } from '../worker/protocol';
+import type { ArchSource, Breakpoint, RunUntil } from '../worker/protocol';
 import {
+  ARCH_KINDS,
+  ARCH_LESSON,
+  ARCH_PRIVS,
+  ARCH_VA_RE,
+  DEFAULT_ARCH_SOURCE,
   MAX_BREAKPOINTS,
   DEFAULT_OSTEP_PROBLEM,
   DEFAULT_POLICY_FRAMES,
@@ -45,6 +50,10 @@ export function loadScenario(scenarioId: string, step = 0): void {
   }
   if (scenarioId === IMAGE_LESSON) {
     openImageView(step);
+    return;
+  }
+  if (scenarioId === ARCH_LESSON) {
+    openArchView(DEFAULT_ARCH_SOURCE, step);
     return;
   }
   if (scenarioId === POLICY_LESSON) {
@@ -196,6 +205,8 @@ function openLink(link: Link): void {
   if ('ostep' in link) {
     if (link.ostep === 'pasted') openOstepLesson(0);
     else theClient().openOstep({ kind: 'builtin', id: link.ostep }, link.step);
+  } else if ('arch' in link) {
+    openArchView({ va: link.va, kind: link.kind, priv: link.priv }, link.step);
   } else if ('policy' in link) {
     theClient().openPolicy({ id: link.policy, frames: link.frames }, link.step);
   } else if ('image' in link) {
@@ -280,4 +291,26 @@ export function addBreakpoint(b: Breakpoint): boolean {
 
 export function removeBreakpoint(index: number): void {
   sendBreakpoints(useVm.getState().breakpoints.filter((_, i) => i !== index));
+}
+
+/** Lesson 3: the arch-compare view on an access (step 0) and the program's accesses after it. */
+export function openArchView(source: ArchSource = DEFAULT_ARCH_SOURCE, step = 0): void {
+  theClient().open({ kind: 'arch', source, step });
+}
+
+/**
+ * Shows another access in the arch-compare view, from what a user typed. The text is untrusted:
+ * a bad one changes nothing and the returned one-line error says why; null when it was sent.
+ */
+export function setArchAccess(vaText: string, kind: string, priv: string): string | null {
+  const va = vaText.trim();
+  if (va.length > 18 || !ARCH_VA_RE.test(va)) {
+    return 'va: expected a hex address of at most 16 digits, like 0x602010';
+  }
+  const k = ARCH_KINDS.find((x) => x === kind);
+  const p = ARCH_PRIVS.find((x) => x === priv);
+  if (!k || !p) return 'kind/priv: choose read, write or fetch, and user or kernel';
+  const hex = va.toLowerCase().startsWith('0x') ? va.toLowerCase() : `0x${va.toLowerCase()}`;
+  openArchView({ va: hex, kind: k, priv: p }, 0);
+  return null;
 }

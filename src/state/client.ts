@@ -6,11 +6,15 @@
 // problem or image replaces the shown one only if the worker could parse it (else the banner says
 // why, and nothing else changes).
 import type { Snapshot } from '../core/view/snapshot';
+import type { ArchView } from '../worker/archCompare';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
 import type { PolicyView } from '../worker/policy';
 import {
+  ARCH_LESSON,
+  type ArchSource,
   assertNever,
+  DEFAULT_ARCH_SOURCE,
   DEFAULT_OSTEP_PROBLEM,
   DEFAULT_POLICY_FRAMES,
   DEFAULT_POLICY_STRING,
@@ -30,7 +34,7 @@ type WithoutRunId<T> = T extends unknown ? Omit<T, 'runId'> : never;
 /** A command to the worker; the client adds the runId. */
 export type Command = Exclude<
   WithoutRunId<ToWorker>,
-  { type: 'load' | 'ostepLoad' | 'imageLoad' | 'policyLoad' | 'paste' }
+  { type: 'load' | 'ostepLoad' | 'imageLoad' | 'policyLoad' | 'paste' | 'archLoad' }
 >;
 
 /** What a load opens: a scenario, the OSTEP lesson on a problem, or a machine image. */
@@ -38,13 +42,15 @@ export type Target =
   | { kind: 'scenario'; scenarioId: string; step: number }
   | { kind: 'ostep'; source: OstepSource; step: number }
   | { kind: 'image'; source: ImageSource; step: number }
-  | { kind: 'policy'; source: PolicySource; step: number };
+  | { kind: 'policy'; source: PolicySource; step: number }
+  | { kind: 'arch'; source: ArchSource; step: number };
 
 type Shown =
   | { kind: 'snapshot'; snapshot: Snapshot; breakpoint: string | null }
   | { kind: 'ostep'; view: OstepView }
   | { kind: 'image'; view: ImageView }
-  | { kind: 'policy'; view: PolicyView };
+  | { kind: 'policy'; view: PolicyView }
+  | { kind: 'arch'; view: ArchView };
 
 /** The part of a Worker the client uses (a fake one in unit tests). */
 export interface WorkerPort {
@@ -157,6 +163,12 @@ export class WorkerClient {
         useVm.setState({ scenarioId: POLICY_LESSON, playing: false });
         this.worker?.postMessage({ type: 'policyLoad', runId, source: target.source, step: target.step });
         return;
+      case 'arch':
+        // Another VA keeps the old columns until the new ones arrive (no flash).
+        if (useVm.getState().scenarioId !== ARCH_LESSON) useVm.setState({ arch: null });
+        useVm.setState({ scenarioId: ARCH_LESSON, playing: false });
+        this.worker?.postMessage({ type: 'archLoad', runId, source: target.source, step: target.step });
+        return;
       default:
         assertNever(target);
     }
@@ -257,6 +269,10 @@ export class WorkerClient {
         };
         this.show({ kind: 'policy', view: msg.view }, msg.playing);
         return;
+      case 'arch':
+        this.lastGood = { kind: 'arch', source: msg.view.input, step: msg.view.step };
+        this.show({ kind: 'arch', view: msg.view }, msg.playing);
+        return;
       case 'pasteRejected': {
         this.pastes.delete(msg.seq);
         const what = this.requested.kind === 'image' ? ['machine image', 'image'] : ['problem', 'problem'];
@@ -304,6 +320,9 @@ export class WorkerClient {
       case 'policy':
         useVm.setState({ policy: p.shown.view, snapshot: null, playing: p.playing });
         return;
+      case 'arch':
+        useVm.setState({ arch: p.shown.view, snapshot: null, playing: p.playing });
+        return;
       default:
         assertNever(p.shown);
     }
@@ -334,6 +353,11 @@ export class WorkerClient {
           banner: `Could not open the replacement view with ${req.source.frames} frames: ${message}. Showing ${DEFAULT_POLICY_FRAMES} frames from step 0 instead.`,
         });
         this.openPolicy({ id: DEFAULT_POLICY_STRING, frames: DEFAULT_POLICY_FRAMES }, 0);
+      } else if (req.kind === 'arch' && req.source.va !== DEFAULT_ARCH_SOURCE.va) {
+        useVm.setState({
+          banner: `Could not open the arch-compare view on that access: ${message}. Showing ${DEFAULT_ARCH_SOURCE.va} instead.`,
+        });
+        this.open({ kind: 'arch', source: DEFAULT_ARCH_SOURCE, step: 0 });
       } else {
         useVm.setState({ banner: `Could not load the simulation: ${message}.`, playing: false });
       }

@@ -5,6 +5,7 @@ export {
   dockTabOf,
   jumpKeyMoment,
   loadScenario,
+  openArchView,
   openImageView,
   openOstepLesson,
   openPolicyView,
@@ -17,6 +18,7 @@ export {
   runUntil,
   seek,
   seekEdge,
+  setArchAccess,
   setPolicyFrames,
   setShortcuts,
   setSpeed,
@@ -28,6 +30,7 @@ export {
   togglePlay,
 } from './actions';
 export {
+  ARCH_LESSON,
   IMAGE_LESSON,
   MAX_IMAGE_PASTE_CHARS,
   MAX_PASTE_CHARS,
@@ -39,5 +42,5 @@ export {
   type Breakpoint,
 } from '../worker/protocol';
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
-export { isImage, isOstep, isPolicy, type Position, positionOf } from './position';
+export { isArch, isImage, isOstep, isPolicy, type Position, positionOf } from './position';
 export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';

@@ -7,6 +7,11 @@
 // id pattern and a bounded whole-number step. Bad input falls back to the default scenario (or,
 // for an OSTEP link, the built-in OSTEP problem) at step 0, with a readable message for the banner.
 import {
+  ARCH_KINDS,
+  ARCH_PRIVS,
+  ARCH_VA_RE,
+  type ArchSource,
+  DEFAULT_ARCH_SOURCE,
   DEFAULT_OSTEP_PROBLEM,
   DEFAULT_POLICY_FRAMES,
   DEFAULT_POLICY_STRING,
@@ -47,7 +52,13 @@ export interface PolicyLink {
   step: number;
 }
 
-export type Link = Permalink | OstepLink | ImageLink | PolicyLink;
+/** Lesson 3, `#arch=compare&va=<hex>&kind=<read|write|fetch>&priv=<user|kernel>&step=<n>`. */
+export interface ArchLink extends ArchSource {
+  arch: 'compare';
+  step: number;
+}
+
+export type Link = Permalink | OstepLink | ImageLink | PolicyLink | ArchLink;
 
 export type ParsedLink =
   /** `link` is null when the fragment is empty: open the default, say nothing. */
@@ -97,6 +108,35 @@ function policyFallback(why: string): ParsedLink {
   };
 }
 
+function archFallback(why: string): ParsedLink {
+  return {
+    ok: false,
+    error: `This link could not be opened: ${why}. Showing the arch-compare view on ${DEFAULT_ARCH_SOURCE.va} instead.`,
+    link: { arch: 'compare', ...DEFAULT_ARCH_SOURCE, step: 0 },
+  };
+}
+
+/** The arch-compare part of a fragment; every field is checked and named in the error. */
+function parseArchLink(
+  arch: string,
+  va: string | null,
+  kind: string | null,
+  priv: string | null,
+  step: string | null,
+): ParsedLink {
+  if (arch !== 'compare') return archFallback(`the view ${quote(arch)} is not known (expected arch=compare)`);
+  const v = va ?? DEFAULT_ARCH_SOURCE.va;
+  if (!ARCH_VA_RE.test(v))
+    return archFallback(`the VA ${quote(v)} is not a hex address of at most 16 digits`);
+  const k = ARCH_KINDS.find((x) => x === (kind ?? DEFAULT_ARCH_SOURCE.kind));
+  if (!k) return archFallback(`the access kind ${quote(kind ?? '')} is not one of ${ARCH_KINDS.join(', ')}`);
+  const p = ARCH_PRIVS.find((x) => x === (priv ?? DEFAULT_ARCH_SOURCE.priv));
+  if (!p) return archFallback(`the mode ${quote(priv ?? '')} is not one of ${ARCH_PRIVS.join(', ')}`);
+  const n = parseStep(step);
+  if (typeof n === 'string') return archFallback(n);
+  return { ok: true, link: { arch: 'compare', va: v.toLowerCase(), kind: k, priv: p, step: n } };
+}
+
 function safeDecode(s: string): string | null {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
@@ -124,6 +164,10 @@ export function parseFragment(hash: string): ParsedLink {
   let step: string | null = null;
   let policy: string | null = null;
   let frames: string | null = null;
+  let arch: string | null = null;
+  let va: string | null = null;
+  let kind: string | null = null;
+  let priv: string | null = null;
   for (const part of raw.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
@@ -136,6 +180,10 @@ export function parseFragment(hash: string): ParsedLink {
     else if (key === 'step') step = value;
     else if (key === 'policy') policy = value;
     else if (key === 'frames') frames = value;
+    else if (key === 'arch') arch = value;
+    else if (key === 'va') va = value;
+    else if (key === 'kind') kind = value;
+    else if (key === 'priv') priv = value;
     // Unknown keys are ignored, so later versions can add fields.
   }
   if (ostep !== null && id === null) {
@@ -192,6 +240,7 @@ export function parseFragment(hash: string): ParsedLink {
     if (typeof n === 'string') return policyFallback(n);
     return { ok: true, link: { policy: str, frames: f, step: n } };
   }
+  if (arch !== null && id === null) return parseArchLink(arch, va, kind, priv, step);
   if (id === null) return fallback('it names no scenario (expected #s=<scenario>&step=<n>)');
   if (!ID_RE.test(id)) return fallback(`the scenario id ${quote(id)} is not valid`);
   const n = parseStep(step);
@@ -201,6 +250,9 @@ export function parseFragment(hash: string): ParsedLink {
 
 export function formatFragment(link: Link): string {
   const step = Math.max(0, Math.floor(link.step));
+  if ('arch' in link) {
+    return `#arch=compare&va=${encodeURIComponent(link.va)}&kind=${link.kind}&priv=${link.priv}&step=${step}`;
+  }
   if ('ostep' in link) return `#ostep=${encodeURIComponent(link.ostep)}&step=${step}`;
   if ('policy' in link) {
     return `#policy=${encodeURIComponent(link.policy)}&frames=${Math.floor(link.frames)}&step=${step}`;

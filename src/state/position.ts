@@ -1,7 +1,7 @@
 // Where the shown run is, whichever kind it is: a scenario's snapshot or the OSTEP lesson's view.
 // The transport controls, the keyboard and the permalink all read it from here.
 import type { KeyMomentAt } from '../core/view/snapshot';
-import { IMAGE_LESSON, OSTEP_LESSON, POLICY_LESSON } from '../worker/protocol';
+import { ARCH_LESSON, IMAGE_LESSON, OSTEP_LESSON, POLICY_LESSON } from '../worker/protocol';
 import type { Link } from './permalink';
 import type { VmState } from './store';
 
@@ -32,9 +32,19 @@ export function isPolicy(s: VmState): boolean {
   return s.scenarioId === POLICY_LESSON;
 }
 
+/** The arch-compare view (lesson 3) is shown (or being loaded). */
+export function isArch(s: VmState): boolean {
+  return s.scenarioId === ARCH_LESSON;
+}
+
 const NOT_READY: Position = { ready: false, step: 0, end: 0, done: false, keyMoments: NO_MOMENTS };
 
 export function positionOf(s: VmState): Position {
+  if (isArch(s)) {
+    const v = s.arch;
+    if (!v) return NOT_READY;
+    return { ready: true, step: v.step, end: v.end, done: v.step >= v.end, keyMoments: v.keyMoments };
+  }
   if (isOstep(s) || isImage(s) || isPolicy(s)) {
     const v = isOstep(s) ? s.ostep : isImage(s) ? s.image : s.policy;
     if (!v) return NOT_READY;
@@ -53,6 +63,10 @@ export function positionOf(s: VmState): Position {
 
 /** The permalink of what is shown, or null while nothing is. */
 export function linkOf(s: VmState): Link | null {
+  if (isArch(s)) {
+    const v = s.arch;
+    return v ? { arch: 'compare', ...v.input, step: v.step } : null;
+  }
   if (isOstep(s)) {
     const v = s.ostep;
     if (!v) return null;

@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
 import type { Breakpoint } from '../worker/protocol';
+import type { ArchView } from '../worker/archCompare';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
 import type { PolicyView } from '../worker/policy';
@@ -47,6 +48,8 @@ export interface VmState {
   breakpoints: Breakpoint[];
   /** What stopped playing at the shown step, when a breakpoint did. */
   breakpointHit: string | null;
+  /** The arch-compare view's latest state; shown while scenarioId is ARCH_LESSON. */
+  arch: ArchView | null;
 }
 
 export const DEFAULT_SPEED = 2;
@@ -66,6 +69,7 @@ export const initialState: VmState = {
   shortcuts: true,
   breakpoints: [],
   breakpointHit: null,
+  arch: null,
 };
 
 export const useVm = create<VmState>()(() => ({ ...initialState }));

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import {
+  isArch,
   isImage,
   isOstep,
   isPolicy,
@@ -10,6 +11,7 @@ import {
   togglePlay,
   useVm,
 } from '../state';
+import { ArchComparePanel } from './ArchComparePanel';
 import { Controls } from './Controls';
 import { Dock } from './Dock';
 import { Banner, Header } from './Header';
@@ -61,12 +63,17 @@ export function App() {
   const ostep = useVm(isOstep);
   const image = useVm(isImage);
   const policy = useVm(isPolicy);
+  const arch = useVm(isArch);
   return (
     <div className="app">
       <Header />
       <Banner />
       <Controls />
-      {ostep ? (
+      {arch ? (
+        <main className="panels panels-arch">
+          <ArchComparePanel />
+        </main>
+      ) : ostep ? (
         <main className="panels panels-ostep">
           <OstepPanel />
           <OstepLog />

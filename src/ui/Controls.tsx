@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { EventMarks } from '../core/view/eventMarks';
 import type { KeyMomentAt } from '../core/view/snapshot';
 import {
+  isArch,
   isImage,
   jumpKeyMoment,
   isOstep,
@@ -165,7 +166,7 @@ export function Controls() {
         playing: s.playing,
         speed: s.speed,
         ready: p.ready,
-        noIpis: isOstep(s) || isImage(s) || isPolicy(s),
+        noIpis: isOstep(s) || isImage(s) || isPolicy(s) || isArch(s),
         marks: s.snapshot?.eventMarks,
         stoppedBy: s.breakpointHit,
       };

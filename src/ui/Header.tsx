@@ -4,7 +4,9 @@
 import type { ChangeEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
+  ARCH_LESSON,
   dismissBanner,
+  isArch,
   IMAGE_LESSON,
   isImage,
   isOstep,
@@ -19,27 +21,32 @@ import {
 const OSTEP_OPTION = 'OSTEP homework: two-level page table';
 const IMAGE_OPTION = 'Machine image: translate its accesses';
 const POLICY_OPTION = 'Page replacement: FIFO, LRU, OPT, Clock';
-const MODES: readonly string[] = [OSTEP_LESSON, IMAGE_LESSON, POLICY_LESSON];
+const ARCH_OPTION = 'One program on four MMUs (arch-compare)';
+const MODES: readonly string[] = [OSTEP_LESSON, IMAGE_LESSON, POLICY_LESSON, ARCH_LESSON];
 
 export function Header() {
   const { scenarios, scenarioId, title, summary } = useVm(
     useShallow((s) => ({
       scenarios: s.scenarios,
       scenarioId: s.scenarioId,
-      title: isOstep(s)
-        ? (s.ostep?.title ?? OSTEP_OPTION)
-        : isImage(s)
-          ? (s.image?.title ?? IMAGE_OPTION)
-          : isPolicy(s)
-            ? (s.policy?.title ?? POLICY_OPTION)
-            : (s.snapshot?.title ?? ''),
-      summary: isOstep(s)
-        ? (s.ostep?.summary ?? '')
-        : isImage(s)
-          ? (s.image?.summary ?? '')
-          : isPolicy(s)
-            ? (s.policy?.summary ?? '')
-            : (s.snapshot?.summary ?? ''),
+      title: isArch(s)
+        ? (s.arch?.title ?? ARCH_OPTION)
+        : isOstep(s)
+          ? (s.ostep?.title ?? OSTEP_OPTION)
+          : isImage(s)
+            ? (s.image?.title ?? IMAGE_OPTION)
+            : isPolicy(s)
+              ? (s.policy?.title ?? POLICY_OPTION)
+              : (s.snapshot?.title ?? ''),
+      summary: isArch(s)
+        ? (s.arch?.summary ?? '')
+        : isOstep(s)
+          ? (s.ostep?.summary ?? '')
+          : isImage(s)
+            ? (s.image?.summary ?? '')
+            : isPolicy(s)
+              ? (s.policy?.summary ?? '')
+              : (s.snapshot?.summary ?? ''),
     })),
   );
   const onPick = (e: ChangeEvent<HTMLSelectElement>) => {
@@ -74,6 +81,7 @@ export function Header() {
             <option value={OSTEP_LESSON}>{OSTEP_OPTION}</option>
             <option value={IMAGE_LESSON}>{IMAGE_OPTION}</option>
             <option value={POLICY_LESSON}>{POLICY_OPTION}</option>
+            <option value={ARCH_LESSON}>{ARCH_OPTION}</option>
           </optgroup>
         </select>
       </label>

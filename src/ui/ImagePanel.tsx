@@ -4,6 +4,7 @@
 // shows this step's sentence and the access's result exactly as `vmscope translate` prints it.
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { MAX_IMAGE_PASTE_CHARS, openImageView, pasteMachineImage, useVm } from '../state';
+import { ImageTree } from './ImageTree';
 
 function PasteBox({ onClose }: { onClose: () => void }) {
   const [text, setText] = useState('');
@@ -136,6 +137,8 @@ export function ImagePanel() {
           ))}
         </tbody>
       </table>
+      {/* A new image starts with a fresh tree (roots open, the rest collapsed). */}
+      <ImageTree key={`${view.input.builtin ?? 'pasted'}-${view.input.pasteSeq ?? 0}`} tree={view.tree} />
     </section>
   );
 }

@@ -3,6 +3,7 @@
 // access a fresh walk, A/D updates kept in order), and a cursor over its accesses: step k shows
 // the first k results, the k-th as the current one. Step 0 is the image before any access.
 import { runImage } from '../core/image/run';
+import { type ImageTree, imageTree } from '../core/image/tree';
 import type { ImageResult } from '../core/image/types';
 import { type MachineImage, parseMachineImage } from '../scenarios/image/parse';
 import { EXAMPLE_IMAGE_TEXT } from './imageBuiltin';
@@ -41,6 +42,8 @@ export interface ImageView {
   keyMoments: { label: string; step: number }[];
   accesses: ImageAccessView[];
   narration: string[];
+  /** The page-table tree from the root registers, as the image was loaded (before any access). */
+  tree: ImageTree;
 }
 
 export interface ImageSession {
@@ -50,6 +53,7 @@ export interface ImageSession {
   step: number;
   builtin: 'example' | null;
   pasteSeq: number | null;
+  tree: ImageTree;
 }
 
 export type ImageOpenResult = { ok: true; session: ImageSession } | { ok: false; error: string };
@@ -66,6 +70,8 @@ export function openImage(source: ImageSource, pasteSeq: number | null = null): 
   const r = parseMachineImage(source.kind === 'builtin' ? EXAMPLE_IMAGE_TEXT : source.text);
   if (!r.ok) return r;
   const { image, frames, frameKeys } = r.value;
+  // The tree first: running the accesses sets A/D bits in `frames`.
+  const tree = imageTree(image, frames);
   const run = runImage(image, frames, frameKeys);
   return {
     ok: true,
@@ -76,6 +82,7 @@ export function openImage(source: ImageSource, pasteSeq: number | null = null): 
       step: 0,
       builtin: source.kind === 'builtin' ? 'example' : null,
       pasteSeq: source.kind === 'builtin' ? null : pasteSeq,
+      tree,
     },
   };
 }
@@ -200,5 +207,6 @@ export function imageView(s: ImageSession): ImageView {
     ),
     accesses,
     narration,
+    tree: s.tree,
   };
 }

@@ -3,6 +3,7 @@
 // so replies to an older load are dropped.
 import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
+import type { ArchView } from './archCompare';
 import type { ImageView } from './image';
 import type { OstepView } from './ostep';
 import type { PolicyView } from './policy';
@@ -97,7 +98,9 @@ export type ToWorker =
   | { type: 'pause'; runId: number }
   | { type: 'runUntil'; runId: number; until: RunUntil }
   /** Replaces the breakpoints; they stay set across loads until replaced. */
-  | { type: 'breakpoints'; runId: number; list: Breakpoint[] };
+  | { type: 'breakpoints'; runId: number; list: Breakpoint[] }
+  /** Opens the arch-compare view with the user's access (step 0) and the program after it. */
+  | { type: 'archLoad'; runId: number; source: ArchSource; step: number };
 
 export type FromWorker =
   | { type: 'loaded'; runId: number; scenarios: ScenarioInfo[]; scenarioId: string }
@@ -107,7 +110,30 @@ export type FromWorker =
   | { type: 'image'; runId: number; view: ImageView; playing: boolean }
   | { type: 'policy'; runId: number; view: PolicyView; playing: boolean }
   | { type: 'pasteRejected'; runId: number; seq: number; error: string }
-  | { type: 'error'; runId: number; message: string };
+  | { type: 'error'; runId: number; message: string }
+  | { type: 'arch'; runId: number; view: ArchView; playing: boolean };
+
+/** Lesson 3: one program on four MMUs side by side (a view of its own, not a scenario). */
+export const ARCH_LESSON = 'arch-compare';
+
+export const ARCH_KINDS = ['read', 'write', 'fetch'] as const;
+export const ARCH_PRIVS = ['user', 'kernel'] as const;
+
+/**
+ * The access the arch-compare view shows at step 0: a VA a user typed (hex, untrusted: the state
+ * checks its form, the worker parses it again), what the CPU does there and in which mode.
+ */
+export interface ArchSource {
+  va: string;
+  kind: (typeof ARCH_KINDS)[number];
+  priv: (typeof ARCH_PRIVS)[number];
+}
+
+/** The program's first data read: what a fresh link opens. */
+export const DEFAULT_ARCH_SOURCE: ArchSource = { va: '0x602010', kind: 'read', priv: 'user' };
+
+/** The form of a VA the view accepts: hex, "0x" optional, at most 64 bits. */
+export const ARCH_VA_RE = /^(0[xX])?[0-9a-fA-F]{1,16}$/;
 
 /** Steps per second offered by the speed control. */
 export const SPEEDS = [1, 2, 5, 10, 30] as const;

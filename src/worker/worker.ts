@@ -5,10 +5,12 @@
 // problem and its solved walks) or a machine image (its accesses, run once); step, back, seek,
 // play and run-until work on all three.
 import { scenarioList } from '../scenarios/index';
+import { type ArchSession, archEnd, archRunUntil, archSeek, archView, openArch } from './archCompare';
 import { type ImageSession, imageEnd, imageRunUntil, imageSeek, imageView, openImage } from './image';
 import { openPolicy, type PolicySession, policyEnd, policyRunUntil, policySeek, policyView } from './policy';
 import { openOstep, type OstepSession, ostepEnd, ostepRunUntil, ostepSeek, ostepView } from './ostep';
 import {
+  ARCH_LESSON,
   assertNever,
   type FromWorker,
   IMAGE_LESSON,
@@ -36,7 +38,8 @@ type Active =
   | { kind: 'sim'; session: Session }
   | { kind: 'ostep'; session: OstepSession }
   | { kind: 'image'; session: ImageSession }
-  | { kind: 'policy'; session: PolicySession };
+  | { kind: 'policy'; session: PolicySession }
+  | { kind: 'arch'; session: ArchSession };
 
 let active: Active | null = null;
 let runId = 0;
@@ -76,6 +79,9 @@ function postSnapshot(): void {
     case 'policy':
       post({ type: 'policy', runId, view: policyView(active.session), playing });
       return;
+    case 'arch':
+      post({ type: 'arch', runId, view: archView(active.session), playing });
+      return;
     default:
       assertNever(active);
   }
@@ -91,6 +97,8 @@ function atEnd(a: Active): boolean {
       return a.session.step >= imageEnd(a.session);
     case 'policy':
       return a.session.step >= policyEnd(a.session);
+    case 'arch':
+      return a.session.step >= archEnd(a.session);
     default:
       return assertNever(a);
   }
@@ -109,6 +117,9 @@ function move(a: Active, n: number): void {
       return;
     case 'policy':
       policySeek(a.session, a.session.step + n);
+      return;
+    case 'arch':
+      archSeek(a.session, a.session.step + n);
       return;
     default:
       assertNever(a);
@@ -129,6 +140,9 @@ function seekActive(a: Active, step: number): void {
     case 'policy':
       policySeek(a.session, step);
       return;
+    case 'arch':
+      archSeek(a.session, step);
+      return;
     default:
       assertNever(a);
   }
@@ -148,6 +162,9 @@ function runUntilActive(a: Active, until: RunUntil): void {
       return;
     case 'policy':
       policyRunUntil(a.session, until);
+      return;
+    case 'arch':
+      archRunUntil(a.session, until);
       return;
     default:
       assertNever(a);
@@ -173,6 +190,8 @@ function pasted(
     }
     case 'policy':
       return { ok: false, error: 'the replacement view takes no pasted input' };
+    case 'arch':
+      return { ok: false, error: 'the arch-compare view takes no pasted input' };
     default:
       return assertNever(a);
   }
@@ -262,6 +281,20 @@ function handle(msg: ToWorker): void {
   if (msg.type === 'breakpoints') {
     // Kept whatever the run: they apply to the next load too.
     breaks = breakSet(msg.list.slice(0, MAX_BREAKPOINTS));
+    return;
+  }
+  if (msg.type === 'archLoad') {
+    stopPlay();
+    runId = msg.runId;
+    const r = openArch(msg.source);
+    if (!r.ok) {
+      post({ type: 'error', runId, message: r.error });
+      return;
+    }
+    active = { kind: 'arch', session: r.session };
+    post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: ARCH_LESSON });
+    archSeek(r.session, msg.step);
+    postSnapshot();
     return;
   }
   if (msg.runId !== runId || !active) return;
