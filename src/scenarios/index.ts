@@ -16,6 +16,9 @@ import { segfault } from './builtin/segfault';
 import { tlbHierarchy } from './builtin/tlbHierarchy';
 import { upgradeLinux, upgradeNeedsNoIpi } from './builtin/upgradeNeedsNoIpi';
 import { walkBasics } from './builtin/walkBasics';
+import { kernelHalfShared } from './builtin/kernelHalfShared';
+import { kpti } from './builtin/kpti';
+import { recursiveMapping } from './builtin/recursiveMapping';
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
   munmapShootdown,
@@ -39,6 +42,9 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   demandZero,
   segfault,
   copyOnWrite,
+  kernelHalfShared,
+  kpti,
+  recursiveMapping,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

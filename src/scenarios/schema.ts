@@ -2,6 +2,7 @@
 // pasted or linked ones at the boundary. Bounds keep a hostile file from exhausting the worker.
 import { z } from 'zod';
 import { PROTOCOLS, type ScenarioSpec, TLB_PRESET_IDS } from '../core/spec';
+import { kernelSpaceError } from './kernelSpaceRules';
 
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 
@@ -31,6 +32,15 @@ const op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('exit') }),
   z.object({ op: z.literal('invlpg'), va: hexVa }),
   z.object({ op: z.literal('brk'), va: hexVa }),
+  z.object({
+    op: z.literal('kread'),
+    va: hexVa.optional(),
+    entryOf: hexVa.optional(),
+    level: z.enum(['pte', 'pde', 'pdpte', 'pml4e']).optional(),
+  }),
+  z.object({ op: z.literal('kwrite'), va: hexVa, value: z.number().int().min(0).max(0xffffffff).optional() }),
+  z.object({ op: z.literal('vmalloc'), va: hexVa, pages: z.number().int().min(1).max(64) }),
+  z.object({ op: z.literal('vunmap'), va: hexVa, pages: z.number().int().min(1).max(64) }),
 ]);
 
 export const scenarioSchema = z.object({
@@ -79,6 +89,9 @@ export const scenarioSchema = z.object({
       }),
     protocol: z.enum(PROTOCOLS),
     kernelHalf: z.boolean().optional(),
+    kpti: z.boolean().optional(),
+    // A kernel-half slot other than 511 (the kernel image's).
+    recursiveSlot: z.number().int().min(256).max(510).optional(),
   }),
   processes: z
     .array(
@@ -200,5 +213,7 @@ export function validateScenario(raw: unknown): ParseResult {
     if (!spec.processes.some((p) => p.pid === t.pid))
       return { ok: false, error: `threads.${i}.pid: no process ${t.pid}` };
   }
+  const kernelError = kernelSpaceError(spec);
+  if (kernelError !== null) return { ok: false, error: kernelError };
   return { ok: true, spec };
 }

@@ -11,6 +11,8 @@ import { seedPrng } from '../prng';
 import type { OpSpec, ScenarioSpec } from '../spec';
 import { coreTlbSeed, createCoreTlb } from '../tlb/machineTlb';
 import { linkKernelHalf } from './kernelHalf';
+import { buildKernelOp } from './kernelOps';
+import { allocPgdPair } from './kpti';
 import { ensureEntry, ensurePte } from './pagetable';
 import { protBits } from './vma';
 
@@ -22,7 +24,7 @@ function vaParts(s: string): { vpn: number; off: number } | null {
   return { vpn: Number(v >> 12n), off: Number(v & 0xfffn) };
 }
 
-function buildOp(o: OpSpec): Op | string {
+function buildOp(o: OpSpec, recursiveSlot: number | undefined): Op | string {
   switch (o.op) {
     case 'read':
     case 'write': {
@@ -65,6 +67,11 @@ function buildOp(o: OpSpec): Op | string {
       if (!p) return `bad address ${o.va}`;
       return { op: 'invlpg', vpn: p.vpn };
     }
+    case 'kread':
+    case 'kwrite':
+    case 'vmalloc':
+    case 'vunmap':
+      return buildKernelOp(o, recursiveSlot);
   }
 }
 
@@ -140,7 +147,8 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       });
       continue;
     }
-    const root = allocFrame(mem, 'pagetable', ps.pid);
+    // KPTI: an 8 KiB pair, kernel PGD then user PGD (kpti.ts).
+    const root = spec.machine.kpti ? allocPgdPair(mem, ps.pid) : allocFrame(mem, 'pagetable', ps.pid);
     if (root === null) return { ok: false, error: `processes[${i}]: out of physical memory` };
     if (spec.machine.kernelHalf && !linkKernelHalf(m, root))
       return { ok: false, error: 'machine.frames: too few frames for the kernel half' };
@@ -196,7 +204,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
   for (const [i, ts] of spec.threads.entries()) {
     const program: Op[] = [];
     for (const [j, o] of ts.program.entries()) {
-      const op = buildOp(o);
+      const op = buildOp(o, spec.machine.recursiveSlot);
       if (typeof op === 'string') return { ok: false, error: `threads[${i}].program[${j}]: ${op}` };
       program.push(op);
     }

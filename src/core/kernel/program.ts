@@ -11,6 +11,7 @@ import { invlpg } from '../tlb/invalidate';
 import { doBrk } from './brk';
 import { exitThread } from './thread';
 import { protString } from './vma';
+import { startKernelOp } from './kernelOps';
 
 export function startNextOp(ctx: Ctx): void {
   const { m, core } = ctx;
@@ -178,6 +179,12 @@ export function startNextOp(ctx: Ctx): void {
       th.pc++;
       return;
     }
+    case 'kread':
+    case 'kwrite':
+    case 'vmalloc':
+    case 'vunmap':
+      startKernelOp(ctx, op);
+      return;
     default: {
       const never: never = op;
       return never;

@@ -239,6 +239,14 @@ function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'>
         };
       case 'access':
         return { state: 'user', activity: 'memory access' };
+      case 'ksys':
+        return { state: 'kernel', activity: `system call: kernel ${top.kind} at CPL 0` };
+      case 'kmap':
+        return { state: 'kernel', activity: top.unmap ? 'vunmap_range' : 'vmalloc' };
+      case 'kflush':
+        return top.phase === 'wait'
+          ? { state: 'waiting', activity: 'waiting for acks' }
+          : { state: 'kernel', activity: 'flush_tlb_kernel_range' };
     }
   }
   if (c.tid >= 0) {
@@ -335,7 +343,9 @@ function tlbView(m: Machine, core: number, h: TlbHierarchy, hits: number, misses
 }
 
 function pidOfPcid(m: Machine, pcid: number): number {
-  return m.procs.find((p) => p.pcid === pcid)?.pid ?? -1;
+  // Under KPTI a user-mode entry carries the PCID with bit 11 set (kernel/kpti.ts).
+  const k = m.spec.machine.kpti ? pcid & 0x7ff : pcid;
+  return m.procs.find((p) => p.pcid === k)?.pid ?? -1;
 }
 
 /** Sign-extends a 36-bit (4-level) page number to the canonical 52-bit form. */
