@@ -41,7 +41,8 @@ export function narrate(e: SimEvent): string {
         return `The kernel, in T${e.tid}'s system call on core ${e.core}, ${e.kind === 'write' ? 'writes' : 'reads'} ${e.va} at CPL 0 (a supervisor access).`;
       return `T${e.tid} on core ${e.core} ${e.kind === 'write' ? 'writes' : e.kind === 'read' ? 'reads' : 'fetches'} ${e.va}.`;
     case 'access.done':
-      return `The ${e.kind} reaches physical address ${e.pa} (value ${e.value}).`;
+      // Large values are likely entries or addresses: hex too, to compare with walk.level.
+      return `The ${e.kind} reaches physical address ${e.pa} (value ${e.value}${e.value >= 0x1000 ? ` = 0x${e.value.toString(16)}` : ''}).`;
     case 'tlb.hit':
       return narrateHit(e);
     case 'tlb.miss':
@@ -239,5 +240,9 @@ const SELF_MAP_LOOPS = { pte: 1, pde: 2, pdpte: 3, pml4e: 4 } as const;
 
 function narrateSelfMap(e: Extract<SimEvent, { type: 'selfmap.va' }>): string {
   const n = SELF_MAP_LOOPS[e.level];
-  return `PML4[${e.slot}] points at the PML4 itself, so the ${SELF_MAP_NAME[e.level]} that translates ${e.of} has a virtual address: ${e.entryVa}. Its walk goes through slot ${e.slot} ${n === 1 ? 'once' : `${n} times`}, so it ends ${n} level${n === 1 ? '' : 's'} early, on the page-table page. Linux x86-64 has no such slot (it reaches page tables through its direct map of physical memory); 64-bit Windows used slot 0x1ED (PTE base 0xFFFFF68000000000) until Windows 10 1607 randomised it.`;
+  const head = `PML4[${e.slot}] points at the PML4 itself, so the ${SELF_MAP_NAME[e.level]} that translates ${e.of} has a virtual address: ${e.entryVa}. Its walk goes through slot ${e.slot} ${n === 1 ? 'once' : `${n} times`}, so it ends ${n} level${n === 1 ? '' : 's'} early, on the page-table page.`;
+  // The comparison with real kernels once, with the first (PTE) address.
+  return e.level !== 'pte'
+    ? head
+    : `${head} Linux x86-64 has no such slot (it reaches page tables through its direct map of physical memory); 64-bit Windows used slot 0x1ED (PTE base 0xFFFFF68000000000) until Windows 10 1607 randomised it.`;
 }

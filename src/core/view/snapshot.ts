@@ -348,9 +348,11 @@ function pidOfPcid(m: Machine, pcid: number): number {
   return m.procs.find((p) => p.pcid === k)?.pid ?? -1;
 }
 
-/** Sign-extends a 36-bit (4-level) page number to the canonical 52-bit form. */
+/** Sign-extends a 36-bit (4-level) page number to the canonical 52-bit form (idempotent). */
 function canonicalVpn(vpn: number): number {
-  return vpn >= 2 ** 35 ? vpn + (2 ** 52 - 2 ** 36) : vpn;
+  // Kernel accesses carry the 52-bit form already: keep bits 35:0 before extending.
+  const low = vpn % 2 ** 36;
+  return low >= 2 ** 35 ? low + (2 ** 52 - 2 ** 36) : low;
 }
 
 export function foldIpi(events: readonly SimEvent[]): IpiTimeline {
