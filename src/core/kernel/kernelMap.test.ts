@@ -223,6 +223,8 @@ describe('kernel accesses at CPL 0', () => {
 
 describe('user space cannot unmap or reprotect the kernel half', () => {
   it('munmap of kernel text is EINVAL, mprotect ENOMEM; nothing changes and the run goes on', () => {
+    // munmap: do_vmi_munmap's TASK_SIZE check (mm/vma.c). mprotect: do_mprotect_pkey finds no
+    // VMA there and returns -ENOMEM (mm/mprotect.c), as the model already did.
     const { ev, m } = run(
       spec(
         [
