@@ -35,10 +35,6 @@ export function kernelSpaceError(spec: ScenarioSpec): string | null {
             return `${at}.va: ${o.op} maps in the module area, 0xffffffffa0000000 to 0xffffffffff000000, page-aligned`;
           break;
         }
-        case 'fork':
-          if (mc.kpti)
-            return `${at}: fork is not modelled with machine.kpti (the child would need a PGD pair)`;
-          break;
         default:
           break;
       }

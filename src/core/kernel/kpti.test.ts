@@ -170,3 +170,50 @@ describe('shootdowns under KPTI', () => {
     expect(m.stats.violations).toBe(0);
   });
 });
+
+describe('fork under KPTI', () => {
+  it('gives the child its own PGD pair, with the user half mirrored and its own two PCIDs', () => {
+    const s: ScenarioSpec = {
+      ...spec(
+        [
+          { op: 'write', va: '0x7f0000000000', value: 3 },
+          { op: 'fork', child: 2 },
+        ],
+        true,
+      ),
+      processes: [
+        { pid: 1, name: 'a', vmas: [{ start: '0x7f0000000000', pages: 1, prot: 'rw', populate: true }] },
+        { pid: 2, name: 'child', vmas: [], forkOf: 1 },
+      ],
+    };
+    s.threads.push({
+      tid: 1,
+      pid: 2,
+      core: 1,
+      program: [
+        { op: 'read', va: '0x7f0000000000' },
+        { op: 'write', va: '0x7f0000000000', value: 4 },
+        { op: 'kread', va: '0xffffffff81002000' },
+      ],
+    });
+    const { ev, m } = run(s);
+    const child = m.procs.find((p) => p.pid === 2);
+    if (!child) throw new Error('no child');
+    expect(child.rootPfn % 2).toBe(0);
+    // Both halves are the child's page tables, not a frame someone else owns or nobody does.
+    expect(m.mem.used.get(child.rootPfn + 1)).toMatchObject({ kind: 'pagetable', pid: 2 });
+    // ... and the user PGD is no other table of the child's (the PDPT below entry 254, say).
+    expect(entryPfn(...readEntry(m.mem, child.rootPfn, 254))).not.toBe(child.rootPfn + 1);
+    expect(readEntry(m.mem, child.rootPfn + 1, 254)).toEqual(readEntry(m.mem, child.rootPfn, 254));
+    expect(entryPfn(...readEntry(m.mem, child.rootPfn, 511))).toBe(m.kernelPdpt);
+    expect(
+      of(ev, 'access.done')
+        .filter((e) => e.tid === 1 && e.kind === 'read')
+        .map((e) => e.value),
+    ).toEqual([3, 0]);
+    expect(of(ev, 'fault.resolved').map((e) => e.how)).toContain('cow-copy');
+    const fills = of(ev, 'tlb.fill').filter((e) => e.core === 1);
+    expect(new Set(fills.map((e) => e.asid))).toEqual(new Set([child.pcid | 0x800, child.pcid]));
+    expect(m.stats.violations).toBe(0);
+  });
+});

@@ -63,6 +63,10 @@ const KERNPG_TABLE = PTE_P | PTE_RW | PTE_A | PTE_D;
  * in both tables). False when memory ran out.
  */
 export function linkUserPgd(m: Machine, rootPfn: number, entryTextPfn: number): boolean {
+  // The user PGD must be the second frame of this root's pair (allocPgdPair), never a stranger.
+  const mine = m.mem.used.get(rootPfn);
+  const pair = m.mem.used.get(rootPfn + 1);
+  if (rootPfn % 2 !== 0 || pair?.kind !== 'pagetable' || pair.pid !== mine?.pid) return false;
   if (m.ptiUserPdpt === undefined) {
     const pdpt = allocOne(m);
     const pd = allocOne(m);
