@@ -11,7 +11,7 @@ import { encodeEntry, PTE_A, PTE_D, PTE_P, PTE_RW } from '../arch/x86_64/pte';
 import { readEntry, writeEntry } from '../arch/x86_64/walk';
 import type { Ctx } from '../engine/ctx';
 import type { Machine, Proc } from '../machine';
-import type { PhysMem } from '../mem/physmem';
+import { allocFrame, type PhysMem } from '../mem/physmem';
 import { movToCr3, invpcid } from '../tlb/invalidate';
 import { vaHex } from './emit';
 
@@ -68,9 +68,9 @@ export function linkUserPgd(m: Machine, rootPfn: number, entryTextPfn: number): 
   const pair = m.mem.used.get(rootPfn + 1);
   if (rootPfn % 2 !== 0 || pair?.kind !== 'pagetable' || pair.pid !== mine?.pid) return false;
   if (m.ptiUserPdpt === undefined) {
-    const pdpt = allocOne(m);
-    const pd = allocOne(m);
-    const pt = allocOne(m);
+    const pdpt = allocFrame(m.mem, 'pagetable', -1);
+    const pd = allocFrame(m.mem, 'pagetable', -1);
+    const pt = allocFrame(m.mem, 'pagetable', -1);
     if (pdpt === null || pd === null || pt === null) return false;
     writeEntry(m.mem, pdpt, 510, (KERNPG_TABLE | (pd << 12)) >>> 0, 0);
     writeEntry(m.mem, pd, 8, (KERNPG_TABLE | (pt << 12)) >>> 0, 0);
@@ -80,14 +80,6 @@ export function linkUserPgd(m: Machine, rootPfn: number, entryTextPfn: number): 
   }
   writeEntry(m.mem, rootPfn + 1, KERNEL_SLOT, (KERNPG_TABLE | (m.ptiUserPdpt << 12)) >>> 0, 0);
   return true;
-}
-
-function allocOne(m: Machine): number | null {
-  const mem = m.mem;
-  if (mem.nextFresh >= (mem.hugeBase ?? mem.frameCount)) return null;
-  const pfn = mem.nextFresh++;
-  mem.used.set(pfn, { kind: 'pagetable', pid: -1, refcount: 1, mappers: [], seq: ++mem.allocs });
-  return pfn;
 }
 
 /**

@@ -4,10 +4,9 @@
 // arch/x86/mm/fault.c: a spurious fault (the PTE already allows a write the TLB refused) is
 // retried; anything else has no exception-table entry here, so the kernel oopses and the task dies.
 import { entryPfn, levelIndex } from '../arch/x86_64/pte';
-import { newWalkOut, PF_PROT, PF_WRITE, walkPageTable } from '../arch/x86_64/walk';
+import { newWalkOut, PF_PROT, PF_WRITE, readEntry, walkPageTable } from '../arch/x86_64/walk';
 import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
-import { readEntry } from '../arch/x86_64/walk';
 import type { Frame } from '../machine';
 import { readWord, writeWord } from '../mem/physmem';
 import { translate } from '../mmu/translate';
