@@ -1,10 +1,8 @@
 // Checks on the kernel-address-space options and operations that one field alone cannot express:
 // which need the kernel half, what KPTI and the recursive slot allow, and where vmalloc may map.
 // Each failure names the field, as the other schema errors do.
+import { inModuleArea } from '../core/kernel/kernelSpace';
 import type { ScenarioSpec } from '../core/spec';
-
-const MODULES_VADDR = 0xffffffffa0000000n;
-const MODULES_END = 0xffffffffff000000n;
 
 /** The first rule a validated scenario breaks, as "field: message", or null. */
 export function kernelSpaceError(spec: ScenarioSpec): string | null {
@@ -31,7 +29,7 @@ export function kernelSpaceError(spec: ScenarioSpec): string | null {
           if (!mc.kernelHalf) return `${at}: ${o.op} needs machine.kernelHalf`;
           if (mc.kpti) return `${at}: ${o.op} is not modelled with machine.kpti`;
           const va = BigInt(o.va);
-          if ((va & 0xfffn) !== 0n || va < MODULES_VADDR || va + BigInt(o.pages) * 4096n > MODULES_END)
+          if ((va & 0xfffn) !== 0n || !inModuleArea(va, o.pages))
             return `${at}.va: ${o.op} maps in the module area, 0xffffffffa0000000 to 0xffffffffff000000, page-aligned`;
           break;
         }
