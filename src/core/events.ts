@@ -10,7 +10,15 @@ export type TlbiOpName = 'VALE1IS' | 'VAE1IS' | 'ASIDE1IS';
 export type TlbHitLevelName = 'l1d' | 'l1i' | 'l1' | 'l2';
 
 export type EventBody =
-  | { type: 'access'; core: number; tid: number; va: string; kind: AccessKindName }
+  | {
+      type: 'access';
+      core: number;
+      tid: number;
+      va: string;
+      kind: AccessKindName;
+      /** `kernel`: the thread's system call touches the address at CPL 0 (kread / kwrite). */
+      mode?: 'kernel';
+    }
   | {
       type: 'access.done';
       core: number;
@@ -141,7 +149,8 @@ export type EventBody =
       gen: number;
     }
   | { type: 'ipi.sent'; from: number; to: number; reason: string }
-  | { type: 'ipi.received'; core: number; from: number }
+  /** `handler`: the function the interrupt runs, when it is not flush_tlb_func. */
+  | { type: 'ipi.received'; core: number; from: number; handler?: string }
   | { type: 'ipi.acked'; from: number; to: number }
   | { type: 'shootdown.wait'; core: number; pending: number[] }
   | { type: 'shootdown.end'; core: number; waited: number; total: number }
@@ -249,6 +258,48 @@ export type EventBody =
       expected: number;
       value: number;
       ok: boolean;
+    }
+  /** KPTI: the entry or exit code writes CR3 (SWITCH_TO_KERNEL_CR3 / SWITCH_TO_USER_CR3). */
+  | {
+      type: 'cr3.write';
+      core: number;
+      pid: number;
+      /** The value written, bit 63 (no-flush) included. */
+      cr3: string;
+      pcid: number;
+      noflush: boolean;
+      table: 'kernel' | 'user';
+      /** The PGD frame CR3 now points at. */
+      pgd: number;
+      removed: number;
+      why: string;
+    }
+  /** A kernel access found this process's top-level entry for the kernel half (PML4[511]). */
+  | {
+      type: 'kernel.pml4';
+      core: number;
+      pid: number;
+      pml4: number;
+      index: number;
+      pdpt: number;
+      shared: boolean;
+    }
+  /** vmalloc mapped pages in the shared kernel tables (ok false: the range was already mapped). */
+  | { type: 'kernel.map'; core: number; va: string; pages: number; pdpt: number; ok: boolean }
+  /** vunmap_range cleared the kernel PTEs; a flush of every core follows. */
+  | { type: 'kernel.unmap'; core: number; va: string; pages: number }
+  /** flush_tlb_kernel_range begins: an IPI to every other online core (on_each_cpu). */
+  | { type: 'kernel.flush'; core: number; targets: number[]; pages: number; vas: string[]; full: boolean }
+  /** A kernel-mode page fault with no fix: the kernel oopses and the task is killed. */
+  | { type: 'kernel.oops'; core: number; tid: number; va: string; errorCode: number; why: string }
+  /** The address through the recursive slot at which `of`'s paging entry of `level` can be read. */
+  | {
+      type: 'selfmap.va';
+      core: number;
+      of: string;
+      level: 'pte' | 'pde' | 'pdpte' | 'pml4e';
+      entryVa: string;
+      slot: number;
     };
 
 export type SimEvent = EventBody & { step: number; tick: number };

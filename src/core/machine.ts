@@ -28,7 +28,13 @@ export type Op =
   /** pthread_join: wait for thread `tid` to end, then unmap its stack if that was left to us. */
   | { op: 'join'; tid: number }
   /** A load whose value the program knows (a local it saved): another value is reported. */
-  | { op: 'check'; vpn: number; off: number; expect: number };
+  | { op: 'check'; vpn: number; off: number; expect: number }
+  /** A system call whose kernel code reads or writes `vpn`/`off` at CPL 0 (src/core/kernel/ksys.ts). */
+  | { op: 'kread'; vpn: number; off: number; selfMap?: { of: string; level: SelfMapLevel } }
+  | { op: 'kwrite'; vpn: number; off: number; value: number }
+  /** The kernel maps (vmalloc) or unmaps (vunmap_range) pages in the shared kernel tables. */
+  | { op: 'vmalloc'; vpn: number; pages: number }
+  | { op: 'vunmap'; vpn: number; pages: number };
 
 /** A VMA of an exec image, as the new address space gets it. */
 export interface ExecVma {
@@ -55,6 +61,9 @@ export interface ThreadStack {
    */
   state: 'unborn' | 'mapped' | 'deferred' | 'unmapped';
 }
+
+/** Which paging entry of an address a self-map (recursive slot) read names (kernel/recursive.ts). */
+export type SelfMapLevel = 'pte' | 'pde' | 'pdpte' | 'pml4e';
 
 export interface ProtBits {
   r: boolean;
@@ -196,6 +205,37 @@ export type Frame =
       cleared: number[];
       gathered: number[];
       tables: number[];
+    }
+  | {
+      /** A system call touching kernel memory at CPL 0; with KPTI it switches CR3 on entry and exit. */
+      fn: 'ksys';
+      phase: 'enter' | 'access' | 'exit';
+      kind: 'read' | 'write';
+      vpn: number;
+      off: number;
+      value: number;
+      selfMap?: { of: string; level: SelfMapLevel };
+    }
+  | {
+      /** vmalloc (map) or vunmap_range (unmap) of kernel pages in the shared kernel page tables. */
+      fn: 'kmap';
+      phase: 'enter' | 'pte' | 'exit';
+      unmap: boolean;
+      vpn: number;
+      pages: number;
+      i: number;
+      /** Frames backing the pages: allocated by vmalloc, or freed by vunmap after the flush. */
+      frames: number[];
+      cleared: number[];
+    }
+  | {
+      /** flush_tlb_kernel_range (arch/x86/mm/tlb.c): every online core drops the kernel pages. */
+      fn: 'kflush';
+      phase: 'begin' | 'local' | 'wait' | 'free';
+      id: number;
+      vpns: number[];
+      full: boolean;
+      toFree: number[];
     };
 
 export interface Ipi {
@@ -281,6 +321,8 @@ export interface Machine {
   spec: ScenarioSpec;
   /** The kernel half's shared PDPT (spec.machine.kernelHalf), built with the first process. */
   kernelPdpt?: number;
+  /** KPTI: the PDPT every user PGD's entry 511 points at, mapping only the entry text. */
+  ptiUserPdpt?: number;
   step: number;
   tick: number;
   prng: PrngState;

@@ -115,7 +115,18 @@ export type OpSpec =
   /** pthread_join(tid): sleep until `tid` ends, then unmap its stack if it could not. */
   | { op: 'join'; tid: number }
   /** Read `va` and compare with `expect` (a local the program saved): a mismatch is reported. */
-  | { op: 'check'; va: string; expect: number };
+  | { op: 'check'; va: string; expect: number }
+  /**
+   * A system call whose kernel code reads `va` at CPL 0; or, with `entryOf`, the `level` entry
+   * (pte, pde, pdpte, pml4e) of `entryOf`, read through the recursive slot (machine.recursiveSlot).
+   */
+  | { op: 'kread'; va?: string; entryOf?: string; level?: 'pte' | 'pde' | 'pdpte' | 'pml4e' }
+  /** A system call whose kernel code writes `value` to `va` at CPL 0. */
+  | { op: 'kwrite'; va: string; value?: number }
+  /** The kernel maps `pages` fresh pages at `va` in the shared kernel tables (vmalloc). */
+  | { op: 'vmalloc'; va: string; pages: number }
+  /** The kernel unmaps them (vunmap_range): PTEs cleared, flush_tlb_kernel_range, pages freed. */
+  | { op: 'vunmap'; va: string; pages: number };
 
 /** A thread's stack, mmap'd like pthread_create does, with a guard page on each side by default. */
 export interface StackSpec {
@@ -171,6 +182,14 @@ export interface ScenarioSpec {
      * holding kernel text and data at 0xffffffff81000000 (supervisor-only, global).
      */
     kernelHalf?: boolean;
+    /**
+     * Kernel page-table isolation (needs kernelHalf): each process gets an 8 KiB pair of PGDs, the
+     * kernel one mapping everything and the user one (+4096) the user half and the entry text only;
+     * user mode runs on the user PGD with PCID | 0x800 (arch/x86/mm/pti.c, entry/calling.h).
+     */
+    kpti?: boolean;
+    /** A self-referencing PML4 entry at this slot (256-510, needs kernelHalf), supervisor-only. */
+    recursiveSlot?: number;
   };
   processes: ProcessSpec[];
   threads: ThreadSpec[];

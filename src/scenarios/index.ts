@@ -17,6 +17,9 @@ import { segfault } from './builtin/segfault';
 import { tlbHierarchy } from './builtin/tlbHierarchy';
 import { upgradeLinux, upgradeNeedsNoIpi } from './builtin/upgradeNeedsNoIpi';
 import { walkBasics } from './builtin/walkBasics';
+import { kernelHalfShared } from './builtin/kernelHalfShared';
+import { kpti } from './builtin/kpti';
+import { recursiveMapping } from './builtin/recursiveMapping';
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
   munmapShootdown,
@@ -42,6 +45,9 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   copyOnWrite,
   mappedStacks,
   mappedStacksNoGuard,
+  kernelHalfShared,
+  kpti,
+  recursiveMapping,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { PROTOCOLS, type ScenarioSpec, TLB_PRESET_IDS } from '../core/spec';
 import { checkBuildable } from './buildable';
+import { kernelSpaceError } from './kernelSpaceRules';
 
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 
@@ -66,6 +67,15 @@ const op = z.discriminatedUnion('op', [
   }),
   z.object({ op: z.literal('join'), tid }),
   z.object({ op: z.literal('check'), va: hexVa, expect: z.number().int().min(0).max(0xffffffff) }),
+  z.object({
+    op: z.literal('kread'),
+    va: hexVa.optional(),
+    entryOf: hexVa.optional(),
+    level: z.enum(['pte', 'pde', 'pdpte', 'pml4e']).optional(),
+  }),
+  z.object({ op: z.literal('kwrite'), va: hexVa, value: z.number().int().min(0).max(0xffffffff).optional() }),
+  z.object({ op: z.literal('vmalloc'), va: hexVa, pages: z.number().int().min(1).max(64) }),
+  z.object({ op: z.literal('vunmap'), va: hexVa, pages: z.number().int().min(1).max(64) }),
 ]);
 
 export const scenarioSchema = z.object({
@@ -114,6 +124,9 @@ export const scenarioSchema = z.object({
       }),
     protocol: z.enum(PROTOCOLS),
     kernelHalf: z.boolean().optional(),
+    kpti: z.boolean().optional(),
+    // A kernel-half slot other than 511 (the kernel image's).
+    recursiveSlot: z.number().int().min(256).max(510).optional(),
   }),
   processes: z
     .array(
@@ -246,5 +259,7 @@ export function validateScenario(raw: unknown): ParseResult {
   }
   const infeasible = checkBuildable(spec);
   if (infeasible) return { ok: false, error: infeasible };
+  const kernelError = kernelSpaceError(spec);
+  if (kernelError !== null) return { ok: false, error: kernelError };
   return { ok: true, spec };
 }

@@ -93,7 +93,8 @@ export function autoPid(s: Snapshot): number | null {
   for (let i = s.events.length - 1; i >= 0; i--) {
     const e = s.events[i];
     if (!e) continue;
-    if (e.type === 'pte.write' || e.type === 'shootdown.begin') return e.pid;
+    // pid -1 is the kernel's shared tables: show them through the acting core's process instead.
+    if ((e.type === 'pte.write' || e.type === 'shootdown.begin') && e.pid >= 0) return e.pid;
     const c = eventCore(e);
     if (c !== null) {
       const pid = s.cores[c]?.pid ?? -1;

@@ -9,7 +9,9 @@ import { vaHex } from '../kernel/emit';
 import type { Machine, Proc } from '../machine';
 import { type CoreTlbEntry, coreTlbEntries } from '../tlb/machineTlb';
 import { entryVpn, spanOf, type TlbLevel } from '../tlb/level';
-import { TLBF_RW } from '../tlb/tlb';
+import { TLBF_RW, TLBF_US } from '../tlb/tlb';
+import { ownsPcid } from '../kernel/kpti';
+import { KERNEL_PID } from '../kernel/kernelSpace';
 
 const out = newWalkOut();
 
@@ -36,7 +38,7 @@ const OK: Verdict = Object.freeze({ status: 'ok', detail: '' });
 function anyBad(m: Machine, proc: Proc, levels: readonly TlbLevel[]): boolean {
   for (const l of levels) {
     for (let i = 0; i < l.valid.length; i++) {
-      if (l.valid[i] !== 1 || l.asid[i] !== proc.pcid) continue;
+      if (l.valid[i] !== 1 || !ownsPcid(m, proc, l.asid[i] as number)) continue;
       const vpn = entryVpn(l, i);
       const span = spanOf(l.origShift[i] as number);
       const pageVpn = Math.floor(vpn / span) * span;
@@ -55,7 +57,8 @@ function anyBad(m: Machine, proc: Proc, levels: readonly TlbLevel[]): boolean {
 
 function judge(m: Machine, proc: Proc, vpn: number, pfn: number, flags: number): Verdict {
   const info = m.mem.used.get(pfn);
-  const pend = m.pending.find((p) => p.pid === proc.pid && p.vpn === vpn);
+  // A kernel page's flush (pid KERNEL_PID) covers every process's view of it.
+  const pend = m.pending.find((p) => (p.pid === proc.pid || p.pid === KERNEL_PID) && p.vpn === vpn);
   if (!info) return { status: 'freed', detail: 'is free' };
   // A frame other processes map, and this one no longer does, is someone else's, unless it is
   // the very allocation this process just unmapped and its flush is still in flight. (Mapped by
@@ -65,7 +68,9 @@ function judge(m: Machine, proc: Proc, vpn: number, pfn: number, flags: number):
       return { status: 'freed', detail: `now belongs to process ${info.mappers.join(', ')}` };
     }
   }
-  const ok = walkPageTable(m.mem, proc.rootPfn, vpn, 'read', true, m.ctl, out, null, false);
+  // A supervisor entry (a kernel page) is judged as the kernel would use it.
+  const user = (flags & TLBF_US) !== 0;
+  const ok = walkPageTable(m.mem, proc.rootPfn, vpn, 'read', user, m.ctl, out, null, false);
   const stale = !ok || out.basePfn !== pfn || ((flags & TLBF_RW) !== 0 && !out.rw);
   if (!stale) return OK;
   return {
@@ -144,7 +149,7 @@ export function checkInvariants(
     // One verdict per cached translation, whichever arrays hold it (an L1 copy and its L2 twin).
     const seen = new Map<string, CoreTlbEntry[]>();
     for (const e of coreTlbEntries(core.tlb)) {
-      if (e.asid !== proc.pcid) continue;
+      if (!ownsPcid(m, proc, e.asid)) continue;
       const id = `${e.pageVpn}:${e.pageBasePfn}:${e.flags & TLBF_RW}`;
       const same = seen.get(id);
       if (same) same.push(e);

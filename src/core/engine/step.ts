@@ -17,6 +17,9 @@ import { stepSwitch } from '../smp/switch';
 import type { Ctx } from './ctx';
 import { threadOf } from './ctx';
 import { checkInvariants } from './monitor';
+import { stepKmap } from '../kernel/kernelMap';
+import { stepKsys } from '../kernel/ksys';
+import { stepKflush } from '../smp/kernelFlush';
 
 const NEVER = Number.POSITIVE_INFINITY;
 
@@ -79,6 +82,11 @@ function workTime(m: Machine, core: Core): number {
       if (!sd || sd.acked.length < sd.targets.length) return NEVER;
       return Math.max(core.now, sd.lastAckTick);
     }
+    if (top.fn === 'kflush' && top.phase === 'wait') {
+      const sd = m.shootdowns[top.id];
+      if (!sd || sd.acked.length < sd.targets.length) return NEVER;
+      return Math.max(core.now, sd.lastAckTick);
+    }
     return core.now;
   }
   if (core.tid >= 0) {
@@ -123,6 +131,12 @@ function runFrame(ctx: Ctx, f: Frame): void {
       return stepExec(ctx, f);
     case 'teardown':
       return stepTeardown(ctx, f);
+    case 'ksys':
+      return stepKsys(ctx, f);
+    case 'kmap':
+      return stepKmap(ctx, f);
+    case 'kflush':
+      return stepKflush(ctx, f);
     default: {
       const never: never = f;
       throw new Error(`internal: unknown frame ${JSON.stringify(never)}`);

@@ -12,6 +12,8 @@ import type { OpSpec, ScenarioSpec } from '../spec';
 import { coreTlbSeed, createCoreTlb } from '../tlb/machineTlb';
 import { linkKernelHalf } from './kernelHalf';
 import { buildExec, placeStack } from './buildThreads';
+import { buildKernelOp } from './kernelOps';
+import { allocPgdPair } from './kpti';
 import { ensureEntry, ensurePte } from './pagetable';
 import { recursePushes } from './stacks';
 import { protBits } from './vma';
@@ -24,7 +26,7 @@ function vaParts(s: string): { vpn: number; off: number } | null {
   return { vpn: Number(v >> 12n), off: Number(v & 0xfffn) };
 }
 
-function buildOp(o: OpSpec): Op | string {
+function buildOp(o: OpSpec, recursiveSlot: number | undefined): Op | string {
   switch (o.op) {
     case 'read':
     case 'write': {
@@ -86,6 +88,11 @@ function buildOp(o: OpSpec): Op | string {
     }
     case 'recurse':
       return 'recurse needs the thread and its stack';
+    case 'kread':
+    case 'kwrite':
+    case 'vmalloc':
+    case 'vunmap':
+      return buildKernelOp(o, recursiveSlot);
   }
 }
 
@@ -161,7 +168,8 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
       });
       continue;
     }
-    const root = allocFrame(mem, 'pagetable', ps.pid);
+    // KPTI: an 8 KiB pair, kernel PGD then user PGD (kpti.ts).
+    const root = spec.machine.kpti ? allocPgdPair(mem, ps.pid) : allocFrame(mem, 'pagetable', ps.pid);
     if (root === null) return { ok: false, error: `processes[${i}]: out of physical memory` };
     if (spec.machine.kernelHalf && !linkKernelHalf(m, root))
       return { ok: false, error: 'machine.frames: too few frames for the kernel half' };
@@ -225,7 +233,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
         program.push(...recursePushes(top.vpn + ts.stack.pages, o.depth, o.frameBytes));
         continue;
       }
-      const op = buildOp(o);
+      const op = buildOp(o, spec.machine.recursiveSlot);
       if (typeof op === 'string') return { ok: false, error: `threads[${i}].program[${j}]: ${op}` };
       program.push(op);
     }

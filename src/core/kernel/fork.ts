@@ -14,6 +14,7 @@ import { ensurePte, findPte, markPending, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { findVma, protString } from './vma';
 import { linkKernelHalf } from './kernelHalf';
+import { allocPgdPair, kptiOn } from './kpti';
 
 type ForkFrame = Extract<Frame, { fn: 'fork' }>;
 
@@ -32,7 +33,8 @@ export function stepFork(ctx: Ctx, f: ForkFrame): void {
       ctx.emit({ type: 'syscall.enter', core: core.id, tid: th.tid, name: 'fork', args: [] });
       ctx.cost += m.cost.kernelEntry;
       if (!child || child.alive || child.rootPfn >= 0) return exit(-11); // EAGAIN: no such slot
-      const root = allocFrame(m.mem, 'pagetable', child.pid);
+      // KPTI: pgd_alloc hands out the 8 KiB kernel/user pair (kpti.ts).
+      const root = kptiOn(m) ? allocPgdPair(m.mem, child.pid) : allocFrame(m.mem, 'pagetable', child.pid);
       if (root === null) return exit(-12); // ENOMEM
       ctx.emit({ type: 'frame.alloc', pfn: root, pid: child.pid, use: 'pagetable' });
       child.rootPfn = root;

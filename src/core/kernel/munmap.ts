@@ -12,6 +12,7 @@ import { unmapFrame } from '../mem/physmem';
 import { findPdSlot, findPte, markPending, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { removeRange } from './vma';
+import { beyondTaskSize } from './kernelSpace';
 
 const EINVAL = 22;
 
@@ -29,7 +30,8 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
         args: [vaHex(f.vpn, 0), `0x${(f.pages * 4096).toString(16)}`],
       });
       ctx.cost += m.cost.kernelEntry;
-      if (f.pages <= 0) {
+      // A bad length, or a range reaching past TASK_SIZE (the kernel half): EINVAL.
+      if (f.pages <= 0 || beyondTaskSize(f.vpn, f.pages)) {
         ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'munmap', ret: -EINVAL });
         core.stack.pop();
         finishOp(ctx);

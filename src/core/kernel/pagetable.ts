@@ -7,6 +7,7 @@ import type { Machine, Proc } from '../machine';
 import { allocFrame, frameSeq } from '../mem/physmem';
 import type { Emit } from './emit';
 import { vaHex } from './emit';
+import { mirrorUserEntry } from './kpti';
 
 const PAGE_TABLE_LO = PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D;
 
@@ -73,6 +74,7 @@ export function ensureEntry(
     const newLo = (PAGE_TABLE_LO | ((pfn % 0x100000) << 12)) >>> 0;
     const newHi = Math.floor(pfn / 0x100000);
     writeEntry(m.mem, table, idx, newLo, newHi);
+    if (level === m.ctl.levels) mirrorUserEntry(m, table, idx);
     emit?.({
       type: 'pte.write',
       level,

@@ -16,6 +16,7 @@ import { startExec } from './exec';
 import { doExit } from './exitMm';
 import { startJoin } from './stacks';
 import { rejectBadArgs } from './syscallArgs';
+import { startKernelOp } from './kernelOps';
 
 export function startNextOp(ctx: Ctx): void {
   const { m, core } = ctx;
@@ -208,6 +209,12 @@ export function startNextOp(ctx: Ctx): void {
       stepAccess(ctx, f);
       return;
     }
+    case 'kread':
+    case 'kwrite':
+    case 'vmalloc':
+    case 'vunmap':
+      startKernelOp(ctx, op);
+      return;
     default: {
       const never: never = op;
       return never;

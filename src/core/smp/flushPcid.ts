@@ -1,6 +1,7 @@
 import type { Ctx } from '../engine/ctx';
 import type { Proc } from '../machine';
 import { movToCr3 } from '../tlb/invalidate';
+import { flushUserPcid } from '../kernel/kpti';
 
 /**
  * A full flush of one mm's entries on the acting core: MOV to CR3 without the no-flush bit
@@ -14,5 +15,6 @@ export function flushPcid(ctx: Ctx, proc: Proc, reason: string, quietIfEmpty = f
   if (removed === 0 && quietIfEmpty) return 0;
   m.stats.invalidations++;
   ctx.emit({ type: 'tlb.invalidate', core: core.id, scope: 'asid', asid: proc.pcid, removed, reason });
-  return removed;
+  // KPTI: the user PCID's entries of this mm are out of date as well.
+  return removed + flushUserPcid(ctx, proc, null);
 }

@@ -15,6 +15,7 @@ import { procOf, threadOf } from '../engine/ctx';
 import { hex } from '../hex';
 import type { Frame, Proc } from '../machine';
 import { flushPcid } from './flushPcid';
+import { kptiOn, switchToUserCr3 } from '../kernel/kpti';
 
 type SwitchFrame = Extract<Frame, { fn: 'switch' }>;
 
@@ -89,5 +90,7 @@ function finish(ctx: Ctx, f: SwitchFrame, proc: Proc, gen: number): void {
     flush,
     cr3: hex(proc.rootPfn * 4096 + proc.pcid),
   });
+  // KPTI: switch_mm loaded the kernel PGD; returning to the thread's user code loads its user PGD.
+  if (kptiOn(m)) switchToUserCr3(ctx, proc, 'SWITCH_TO_USER_CR3: the thread returns to user mode');
   core.stack.pop();
 }

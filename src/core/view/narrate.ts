@@ -38,9 +38,12 @@ function narrateFill(e: Extract<SimEvent, { type: 'tlb.fill' }>): string {
 export function narrate(e: SimEvent): string {
   switch (e.type) {
     case 'access':
+      if (e.mode === 'kernel')
+        return `The kernel, in T${e.tid}'s system call on core ${e.core}, ${e.kind === 'write' ? 'writes' : 'reads'} ${e.va} at CPL 0 (a supervisor access).`;
       return `T${e.tid} on core ${e.core} ${e.kind === 'write' ? 'writes' : e.kind === 'read' ? 'reads' : 'fetches'} ${e.va}.`;
     case 'access.done':
-      return `The ${e.kind} reaches physical address ${e.pa} (value ${e.value}).`;
+      // Large values are likely entries or addresses: hex too, to compare with walk.level.
+      return `The ${e.kind} reaches physical address ${e.pa} (value ${e.value}${e.value >= 0x1000 ? ` = 0x${e.value.toString(16)}` : ''}).`;
     case 'tlb.hit':
       return narrateHit(e);
     case 'tlb.miss':
@@ -54,6 +57,8 @@ export function narrate(e: SimEvent): string {
     case 'tlb.fill':
       return narrateFill(e);
     case 'tlb.invalidate':
+      if (e.scope === 'global')
+        return `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed.`;
       return e.scope === 'page'
         ? `Core ${e.core}: ${e.reason} ${e.va} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed).`
         : `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} of PCID ${e.asid ?? '-'} removed.`;
@@ -81,6 +86,8 @@ export function narrate(e: SimEvent): string {
         ? `The VMA at ${e.va} does not allow this access: the kernel sends ${e.signal} (${e.code}) to T${e.tid}.`
         : `${BigInt(e.va) >= 1n << 63n ? `${e.va} is in the kernel half, so no user VMA covers it` : `No VMA covers ${e.va}`}: the kernel sends ${e.signal} (${e.code}) to T${e.tid}.`;
     case 'syscall.enter':
+      if (e.name === 'kread' || e.name === 'kwrite')
+        return `T${e.tid} makes a system call whose kernel code ${e.name === 'kread' ? 'reads' : 'writes'} ${e.args[0] ?? '?'}: the core enters the kernel (CPL 0).`;
       return `T${e.tid} calls ${e.name}(${e.args.join(', ')}).`;
     case 'syscall.exit':
       // brk returns an address (the new break, or the old one when refused), not an errno.
@@ -95,6 +102,8 @@ export function narrate(e: SimEvent): string {
     case 'vma.unmap':
       return `The VMA ${e.start}-${e.end} is removed from process ${e.pid} (under mmap_lock for write).`;
     case 'frame.alloc':
+      if (e.pid === -1 && e.use === 'anon')
+        return `Frame ${e.pfn} is allocated for the kernel (a vmalloc page).`;
       return `Frame ${e.pfn} is allocated for ${e.use === 'pagetable' ? 'a page table' : 'anonymous memory'}.`;
     case 'frame.free':
       return e.afterFlush === false
@@ -128,7 +137,7 @@ export function narrate(e: SimEvent): string {
     case 'ipi.sent':
       return `Core ${e.from} sends an IPI to core ${e.to}: ${e.reason}.`;
     case 'ipi.received':
-      return `Core ${e.core} takes the interrupt from core ${e.from} and runs flush_tlb_func.`;
+      return `Core ${e.core} takes the interrupt from core ${e.from} and runs ${e.handler ?? 'flush_tlb_func'}.`;
     case 'ipi.acked':
       return `Core ${e.from} acknowledges to core ${e.to}: its TLB is up to date.`;
     case 'shootdown.wait':
@@ -206,9 +215,46 @@ export function narrate(e: SimEvent): string {
     case 'thread.join':
     case 'value.check':
       return narrateThreads(e);
+    case 'cr3.write':
+      return narrateCr3(e);
+    case 'kernel.pml4':
+      return `Process ${e.pid}'s PML4 (frame ${e.pml4}) entry ${e.index} points at PDPT frame ${e.pdpt}${e.shared ? ": the one kernel PDPT that every process shares, reached here from this process's own CR3" : ''}.`;
+    case 'kernel.map':
+      return e.ok
+        ? `vmalloc has mapped ${e.pages} page(s) at ${e.va} by writing PTEs below the shared kernel PDPT (frame ${e.pdpt}): every process sees them at once, and no process's PML4 changed. No TLB flush and no IPI: a not-present entry is never cached, so no core can hold a stale "not mapped". (Only a rights increase can leave a stale kernel entry; Linux absorbs that lazily in spurious_kernel_fault.)`
+        : `vmalloc cannot map ${e.va}: the range is already mapped, or memory ran out. Nothing changed.`;
+    case 'kernel.unmap':
+      return `vunmap_range has cleared ${e.pages} kernel PTE(s) at ${e.va}. Any core may still cache them, under any PCID: kernel entries are global.`;
+    case 'kernel.flush':
+      return `flush_tlb_kernel_range: kernel pages belong to no mm and have no mm_cpumask, so core ${e.core} interrupts every other online core (${e.targets.length ? `cores ${e.targets.join(', ')}` : 'none'}), busy or idle, and flushes its own TLB as well (on_each_cpu)${e.full ? `; more than 33 pages, so each does a full flush, global entries included` : `; each runs INVLPG for the ${e.pages} page(s)`}.`;
+    case 'kernel.oops':
+      return `Kernel oops on core ${e.core}: a page fault at ${e.va} in kernel mode (error code ${e.errorCode}, ${errorBits(e.errorCode)}): ${e.why}. T${e.tid} is killed.`;
+    case 'selfmap.va':
+      return narrateSelfMap(e);
     default: {
       const never: never = e;
       return String(never);
     }
   }
+}
+
+function narrateCr3(e: Extract<SimEvent, { type: 'cr3.write' }>): string {
+  if (e.table === 'kernel')
+    return `Core ${e.core} enters the kernel: SWITCH_TO_KERNEL_CR3 writes CR3 = ${e.cr3}, the kernel PGD (frame ${e.pgd}: bit 12 cleared) with PCID ${e.pcid} (bit 11 cleared) and bit 63 set: no flush, the user PCID's entries stay in the TLB.`;
+  const head = `Core ${e.core} returns to user mode: SWITCH_TO_USER_CR3 writes CR3 = ${e.cr3}, the user PGD (frame ${e.pgd} = kernel PGD + 4096) with PCID ${e.pcid} (${e.pcid & 0x7ff} | 0x800)`;
+  return e.noflush
+    ? `${head} and bit 63 set: no flush, the kernel PCID's entries stay too.`
+    : `${head} without bit 63: a flush of the user PCID was due, ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed.`;
+}
+
+const SELF_MAP_NAME = { pte: 'PTE', pde: 'PDE', pdpte: 'PDPTE', pml4e: 'PML4E' } as const;
+const SELF_MAP_LOOPS = { pte: 1, pde: 2, pdpte: 3, pml4e: 4 } as const;
+
+function narrateSelfMap(e: Extract<SimEvent, { type: 'selfmap.va' }>): string {
+  const n = SELF_MAP_LOOPS[e.level];
+  const head = `PML4[${e.slot}] points at the PML4 itself, so the ${SELF_MAP_NAME[e.level]} that translates ${e.of} has a virtual address: ${e.entryVa}. Its walk goes through slot ${e.slot} ${n === 1 ? 'once' : `${n} times`}, so it ends ${n} level${n === 1 ? '' : 's'} early, on the page-table page.`;
+  // The comparison with real kernels once, with the first (PTE) address.
+  return e.level !== 'pte'
+    ? head
+    : `${head} Linux x86-64 has no such slot (it reaches page tables through its direct map of physical memory); 64-bit Windows used slot 0x1ED (PTE base 0xFFFFF68000000000) until Windows 10 1607 randomised it.`;
 }

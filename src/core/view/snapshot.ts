@@ -246,6 +246,14 @@ function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'>
         return { state: 'kernel', activity: 'execve' };
       case 'teardown':
         return { state: 'kernel', activity: 'exit_mmap' };
+      case 'ksys':
+        return { state: 'kernel', activity: `system call: kernel ${top.kind} at CPL 0` };
+      case 'kmap':
+        return { state: 'kernel', activity: top.unmap ? 'vunmap_range' : 'vmalloc' };
+      case 'kflush':
+        return top.phase === 'wait'
+          ? { state: 'waiting', activity: 'waiting for acks' }
+          : { state: 'kernel', activity: 'flush_tlb_kernel_range' };
     }
   }
   if (c.tid >= 0) {
@@ -342,12 +350,16 @@ function tlbView(m: Machine, core: number, h: TlbHierarchy, hits: number, misses
 }
 
 function pidOfPcid(m: Machine, pcid: number): number {
-  return m.procs.find((p) => p.pcid === pcid)?.pid ?? -1;
+  // Under KPTI a user-mode entry carries the PCID with bit 11 set (kernel/kpti.ts).
+  const k = m.spec.machine.kpti ? pcid & 0x7ff : pcid;
+  return m.procs.find((p) => p.pcid === k)?.pid ?? -1;
 }
 
-/** Sign-extends a 36-bit (4-level) page number to the canonical 52-bit form. */
+/** Sign-extends a 36-bit (4-level) page number to the canonical 52-bit form (idempotent). */
 function canonicalVpn(vpn: number): number {
-  return vpn >= 2 ** 35 ? vpn + (2 ** 52 - 2 ** 36) : vpn;
+  // Kernel accesses carry the 52-bit form already: keep bits 35:0 before extending.
+  const low = vpn % 2 ** 36;
+  return low >= 2 ** 35 ? low + (2 ** 52 - 2 ** 36) : low;
 }
 
 export function foldIpi(events: readonly SimEvent[]): IpiTimeline {

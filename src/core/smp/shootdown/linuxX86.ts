@@ -29,6 +29,8 @@ import {
 } from './common';
 import { stepSbiIpi, stepRiscvSbi } from './riscvSbi';
 import { chooseTargets } from './targets';
+import { flushUserPcid } from '../../kernel/kpti';
+import { isKernelFlushIpi, stepKernelFlushIpi } from '../kernelFlush';
 
 /** Which family a protocol's shootdown belongs to: x86 (IPIs or INVLPGB), ARM64 or RISC-V SBI. */
 function family(protocol: Protocol): 'x86' | 'arm' | 'riscv' {
@@ -70,7 +72,8 @@ export function stepIpi(ctx: Ctx, f: IpiFrame): void {
   const before = ctx.cost;
   switch (family(ctx.m.spec.machine.protocol)) {
     case 'x86':
-      ipiPhase(ctx, f);
+      if (isKernelFlushIpi(ctx.m, f)) stepKernelFlushIpi(ctx, f);
+      else ipiPhase(ctx, f);
       break;
     case 'riscv':
       // The firmware's machine-mode handler, not the kernel's: counted as handler time all the same.
@@ -256,6 +259,8 @@ function invlpgEach(ctx: Ctx, proc: Proc, vpns: number[], reason: string): void 
     m.stats.invalidations++;
     ctx.cost += m.cost.invlpg;
     ctx.emit({ type: 'tlb.invalidate', core: core.id, scope: 'page', va: vaHex(vpn, 0), removed, reason });
+    // KPTI: the user PCID's copy too (flush_tlb_one_user: invpcid_flush_one(user_pcid, addr)).
+    flushUserPcid(ctx, proc, vpn);
   }
 }
 
