@@ -100,7 +100,46 @@ export type OpSpec =
   /** The kernel on this core executes INVLPG for the page holding `va` (SDM 4.10.4.1). */
   | { op: 'invlpg'; va: string }
   /** brk(va): move the end of the process's heap (declared by ProcessSpec.brk) to `va`. */
-  | { op: 'brk'; va: string };
+  | { op: 'brk'; va: string }
+  /** read(fd, buf, len): the kernel copies up to `len` bytes of the file into buf (copy_to_user). */
+  | { op: 'sys_read'; fd: number; va: string; len: number }
+  /** write(fd, buf, len): the kernel copies `len` bytes from buf into the file (copy_from_user). */
+  | { op: 'sys_write'; fd: number; va: string; len: number }
+  /**
+   * ioctl(fd, SEND, arg): `va` points at a user struct { u32 len; u32 data[len] }; the kernel
+   * refuses len > `limit` words, allocates a buffer of len words and copies the data into it.
+   * `fetch: 'twice'` reads len from user memory again after the check (a double fetch);
+   * `'once'` copies the header into the kernel once and uses the checked copy.
+   */
+  | { op: 'ioctl'; va: string; limit: number; fetch: 'twice' | 'once' };
+
+/**
+ * What the kernel does when a user buffer can vanish under a copy (lesson copy-from-user-vs-munmap):
+ *  - extable: Linux's way: each user-access instruction has an exception-table entry; an
+ *    unresolvable fault jumps to its fixup and the syscall returns -EFAULT or a short count;
+ *  - pin: the syscall pins the buffer's pages (a reference count, like get_user_pages) for its
+ *    whole duration, and a munmap of a pinned range waits until the pins are dropped;
+ *  - none: the copy routine has no exception-table entry: an unresolvable fault oopses.
+ */
+export type UaccessDesign = 'extable' | 'pin' | 'none';
+
+export const UACCESS_DESIGNS: readonly UaccessDesign[] = ['extable', 'pin', 'none'];
+
+/**
+ * The lock a page fault holds (lesson page-lock-contention): none (the model's default: no lock
+ * is shown), one spinlock for the whole address space held across the fault (the toy kernel of
+ * seed 002), or one lock per virtual page. Linux is neither; see src/core/kernel/faultLock.ts.
+ */
+export type FaultLockDesign = 'none' | 'mm-spinlock' | 'page-lock';
+
+export const FAULT_LOCK_DESIGNS: readonly FaultLockDesign[] = ['none', 'mm-spinlock', 'page-lock'];
+
+/** A file the scenario's read/write syscalls use, by descriptor: 32-bit words of content. */
+export interface FileSpec {
+  fd: number;
+  name: string;
+  words?: number[];
+}
 
 export interface ProcessSpec {
   pid: number;
@@ -143,8 +182,14 @@ export interface ScenarioSpec {
      * holding kernel text and data at 0xffffffff81000000 (supervisor-only, global).
      */
     kernelHalf?: boolean;
+    /** How copy_from_user/copy_to_user survive a vanished buffer (default extable). */
+    uaccess?: UaccessDesign;
+    /** The lock held across a page fault (default none). */
+    faultLock?: FaultLockDesign;
   };
   processes: ProcessSpec[];
   threads: ThreadSpec[];
   keyMoments: KeyMoment[];
+  /** Files for sys_read/sys_write, by descriptor. */
+  files?: FileSpec[];
 }

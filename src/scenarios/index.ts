@@ -16,6 +16,9 @@ import { segfault } from './builtin/segfault';
 import { tlbHierarchy } from './builtin/tlbHierarchy';
 import { upgradeLinux, upgradeNeedsNoIpi } from './builtin/upgradeNeedsNoIpi';
 import { walkBasics } from './builtin/walkBasics';
+import { copyFromUserExtable, copyFromUserOops, copyFromUserPin } from './builtin/copyFromUserVsMunmap';
+import { doubleFetch, doubleFetchFixed } from './builtin/doubleFetch';
+import { pageLockContention, pageLockContentionPerPage } from './builtin/pageLockContention';
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
   munmapShootdown,
@@ -39,6 +42,13 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   demandZero,
   segfault,
   copyOnWrite,
+  copyFromUserExtable,
+  copyFromUserPin,
+  copyFromUserOops,
+  doubleFetch,
+  doubleFetchFixed,
+  pageLockContention,
+  pageLockContentionPerPage,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

@@ -15,6 +15,7 @@ import { stepSwitch } from '../smp/switch';
 import type { Ctx } from './ctx';
 import { threadOf } from './ctx';
 import { checkInvariants } from './monitor';
+import { blockedUntil, runUaccessFrame } from '../kernel/uaccessFrames';
 
 const NEVER = Number.POSITIVE_INFINITY;
 
@@ -60,6 +61,8 @@ function workTime(m: Machine, core: Core): number {
       if (!sd || sd.acked.length < sd.targets.length) return NEVER;
       return Math.max(core.now, sd.lastAckTick);
     }
+    const blocked = blockedUntil(m, core, top);
+    if (blocked !== null) return blocked;
     return core.now;
   }
   if (core.tid >= 0) {
@@ -100,6 +103,11 @@ function runFrame(ctx: Ctx, f: Frame): void {
       return stepShootdown(ctx, f);
     case 'ipi':
       return stepIpi(ctx, f);
+    case 'rw':
+    case 'ioctl':
+    case 'pinwait':
+    case 'faultlock':
+      return runUaccessFrame(ctx, f);
     default: {
       const never: never = f;
       throw new Error(`internal: unknown frame ${JSON.stringify(never)}`);

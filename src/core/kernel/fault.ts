@@ -11,15 +11,20 @@ import { allocFrame, frameWords, unmapFrame } from '../mem/physmem';
 import { vaHex } from './emit';
 import { ensurePte, markPending, type PteSlot, setPte } from './pagetable';
 import { killProcess } from './thread';
+import { kernelModeBadArea } from './extable';
+import { takeFaultLock } from './faultLock';
 import { findVma } from './vma';
 
 export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
+  if (takeFaultLock(ctx, f)) return;
   const { m, core } = ctx;
   const th = threadOf(m, core.tid);
   const proc = procOf(m, th.pid);
   const va = vaHex(f.vpn, f.off);
   ctx.cost += m.cost.small;
   if (f.phase === 'signal') {
+    // A kernel-mode fault (no U bit) gets no signal: exception-table fixup, or oops.
+    if (kernelModeBadArea(ctx, f)) return;
     ctx.emit({ type: 'signal', tid: th.tid, signal: 'SIGSEGV', code: f.code, va });
     killProcess(ctx, proc.pid, `killed by SIGSEGV (${f.code}) at ${va}`);
     return;

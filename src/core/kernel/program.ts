@@ -11,6 +11,8 @@ import { invlpg } from '../tlb/invalidate';
 import { doBrk } from './brk';
 import { exitThread } from './thread';
 import { protString } from './vma';
+import { startRw } from './syscallRw';
+import { startIoctl } from './doubleFetch';
 
 export function startNextOp(ctx: Ctx): void {
   const { m, core } = ctx;
@@ -178,6 +180,13 @@ export function startNextOp(ctx: Ctx): void {
       th.pc++;
       return;
     }
+    case 'sys_read':
+    case 'sys_write':
+      startRw(ctx, op);
+      return;
+    case 'ioctl':
+      startIoctl(ctx, op);
+      return;
     default: {
       const never: never = op;
       return never;
