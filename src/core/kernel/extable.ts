@@ -10,7 +10,7 @@ import { threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
 import { vaHex } from './emit';
 import { exitThread } from './thread';
-import { COPY_IP, uaOf } from './uaccess';
+import { COPY_IP } from './uaccess';
 
 export interface ExtableEntry {
   /** The instruction that may fault, and where execution resumes if it does. */
@@ -70,7 +70,6 @@ export function kernelModeBadArea(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>):
     errorCode: f.errorCode,
     reason: `unable to handle page fault for address ${va}: no exception-table entry for ${COPY_IP}`,
   });
-  uaOf(m).ac[core.id] = false;
   exitThread(ctx, th, `killed by a kernel oops in ${COPY_IP}`);
   return true;
 }

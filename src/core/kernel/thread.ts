@@ -3,11 +3,13 @@
 import type { Ctx } from '../engine/ctx';
 import { threadOf } from '../engine/ctx';
 import type { Thread } from '../machine';
+import { dropUaccessState } from './uaccessExit';
 
 export function exitThread(ctx: Ctx, th: Thread, reason: string): void {
   const { m } = ctx;
   th.state = 'exited';
   th.exitReason = reason;
+  dropUaccessState(ctx, th);
   ctx.emit({ type: 'thread.exit', tid: th.tid, reason });
   const core = m.cores[th.core];
   if (!core) return;
