@@ -42,7 +42,12 @@ export function kernelModeBadArea(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>):
   const th = threadOf(m, core.tid);
   const va = vaHex(f.vpn, f.off);
   core.stack.pop();
-  const below = core.stack[core.stack.length - 1];
+  // The copy that faulted: the frame under the fault, past a fault lock's pending release.
+  let below: Frame | undefined;
+  for (let i = core.stack.length - 1; i >= 0 && !below; i--) {
+    const fr = core.stack[i];
+    if (fr?.fn !== 'faultlock') below = fr;
+  }
   const entry = searchExtable(ctx, COPY_IP);
   ctx.emit({
     type: 'extable.search',

@@ -105,6 +105,7 @@ function check(m: Machine, ev: SimEvent[], seen: Seen, uaccess: UaccessDesign): 
 describe('the kernel touching user memory: random programs', () => {
   it.each([
     ['extable', 'none'],
+    ['extable', 'mm-spinlock'],
     ['pin', 'mm-spinlock'],
     ['none', 'page-lock'],
   ] as const)('design %s, fault lock %s', (uaccess, faultLock) => {
