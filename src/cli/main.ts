@@ -9,14 +9,17 @@
 //   translate <image.json>    run a machine image's accesses (docs in README), print JSON results
 //   ostep multilevel|linear <problem.txt> | ostep policy [flags]
 //                             solve an OSTEP homework problem exactly as its script does with -c
+//   locks <id> [--json]       the scenario under each page-fault lock design: spin cycles per core
 import { compareCommand } from './compare';
 import { ostepCommand } from './ostep';
 import { runCommand } from './run';
 import { scenariosCommand } from './scenarios';
 import { translateCommand } from './translate';
+import { locksCommand } from './locks';
 
 const USAGE =
   'usage: vmscope scenarios | vmscope run <id> [--json] [--seed N] [--max-steps N] | vmscope run arch-compare [--va HEX] [--kind read|write|fetch] [--priv user|kernel] [--json] | vmscope compare <id> [--protocols a,b,...] [--json] | vmscope translate <image.json> | vmscope ostep multilevel|linear <problem.txt> | vmscope ostep policy [flags]';
+('usage: vmscope scenarios | vmscope run <id> [--json] [--seed N] [--max-steps N] | vmscope compare <id> [--protocols a,b,...] [--json] | vmscope translate <image.json> | vmscope ostep multilevel|linear <problem.txt> | vmscope ostep policy [flags] | vmscope locks <id> [--json]');
 
 function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
@@ -32,6 +35,8 @@ function main(argv: string[]): number {
       return translateCommand(rest, out);
     case 'ostep':
       return ostepCommand(rest, out);
+    case 'locks':
+      return locksCommand(rest, out);
     case undefined:
     case '-h':
     case '--help':

@@ -300,7 +300,75 @@ export type EventBody =
       level: 'pte' | 'pde' | 'pdpte' | 'pml4e';
       entryVa: string;
       slot: number;
-    };
+    }
+  /** STAC: EFLAGS.AC = 1, a user-access window opens (SMAP lets the kernel reach user pages). */
+  | { type: 'uaccess.open'; core: number; tid: number; fn: UaccessFn; va: string; len: number }
+  /** One page's worth of a copy moved between user memory and the kernel (a supervisor access). */
+  | {
+      type: 'uaccess.copy';
+      core: number;
+      tid: number;
+      fn: UaccessFn;
+      va: string;
+      pa: string;
+      bytes: number;
+      done: number;
+      len: number;
+    }
+  /** CLAC: EFLAGS.AC = 0; the copy routine returns the bytes it did not copy. */
+  | { type: 'uaccess.close'; core: number; tid: number; fn: UaccessFn; copied: number; notCopied: number }
+  /** The fault handler looks the faulting kernel instruction up in the exception table. */
+  | {
+      type: 'extable.search';
+      core: number;
+      tid: number;
+      ip: string;
+      va: string;
+      found: boolean;
+      fixup?: string;
+    }
+  /** An unhandled kernel-mode page fault: the kernel oopses and the current thread dies. */
+  | { type: 'oops'; core: number; tid: number; ip: string; va: string; errorCode: number; reason: string }
+  /** The syscall pinned a page of its buffer (a reference on the frame, like FOLL_PIN). */
+  | { type: 'uaccess.pin'; core: number; tid: number; va: string; pfn: number; refcount: number }
+  /** The syscall dropped its pins (unpin_user_pages). */
+  | { type: 'uaccess.unpin'; core: number; tid: number; pages: number; pfns: number[] }
+  /** munmap found pinned pages in its range and waits for the pins to go. */
+  | { type: 'munmap.wait'; core: number; tid: number; va: string; pages: number; pinnedBy: number[] }
+  /** The pins are gone: munmap goes on (waited: cycles it waited). */
+  | { type: 'munmap.resume'; core: number; tid: number; waited: number }
+  /** The kernel read a value from user memory (n: first or second read of the same field). */
+  | {
+      type: 'uaccess.fetch';
+      core: number;
+      tid: number;
+      va: string;
+      value: number;
+      n: number;
+      into: 'check' | 'use' | 'kernel-copy';
+    }
+  /** The syscall checked a length against its limit (and allocated a buffer that size if it passed). */
+  | { type: 'uaccess.check'; core: number; tid: number; value: number; limit: number; ok: boolean }
+  /** The kernel wrote past the end of its buffer: a length it never checked. */
+  | {
+      type: 'kernel.overflow';
+      core: number;
+      tid: number;
+      allocated: number;
+      written: number;
+      over: number;
+      checked: number;
+      used: number;
+    }
+  /** A core found a spinlock taken and spins (holder: the core holding it). */
+  | { type: 'lock.wait'; core: number; lock: string; holder: number; queue: number }
+  /** A core took a spinlock after `waited` cycles of spinning. */
+  | { type: 'lock.acquire'; core: number; lock: string; waited: number }
+  /** A core released a spinlock it held `held` cycles; `next` is the core that gets it (-1: none). */
+  | { type: 'lock.release'; core: number; lock: string; held: number; next: number };
+
+/** The kernel's user-copy routines (include/linux/uaccess.h). */
+export type UaccessFn = 'copy_from_user' | 'copy_to_user' | 'get_user';
 
 export type SimEvent = EventBody & { step: number; tick: number };
 export type EventType = SimEvent['type'];

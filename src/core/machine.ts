@@ -34,7 +34,9 @@ export type Op =
   | { op: 'kwrite'; vpn: number; off: number; value: number }
   /** The kernel maps (vmalloc) or unmaps (vunmap_range) pages in the shared kernel tables. */
   | { op: 'vmalloc'; vpn: number; pages: number }
-  | { op: 'vunmap'; vpn: number; pages: number };
+  | { op: 'vunmap'; vpn: number; pages: number }
+  | { op: 'sys_read' | 'sys_write'; fd: number; vpn: number; off: number; len: number }
+  | { op: 'ioctl'; vpn: number; off: number; limit: number; fetch: 'twice' | 'once' };
 
 /** A VMA of an exec image, as the new address space gets it. */
 export interface ExecVma {
@@ -236,7 +238,65 @@ export type Frame =
       vpns: number[];
       full: boolean;
       toFree: number[];
-    };
+    }
+  | RwFrame
+  | IoctlFrame
+  | { fn: 'pinwait'; vpn: number; pages: number; since: number }
+  | { fn: 'faultlock'; phase: 'spin' | 'release'; lock: string; since: number };
+
+/** read(2) or write(2) in progress (src/core/kernel/syscallRw.ts). */
+export interface RwFrame {
+  fn: 'rw';
+  name: 'read' | 'write';
+  phase: 'enter' | 'pin' | 'stac' | 'copy' | 'clac' | 'unpin' | 'exit';
+  fd: number;
+  /** The user buffer's first byte. */
+  vpn: number;
+  off: number;
+  /** Bytes to move (len, or what is left of the file for a read). */
+  count: number;
+  /** Bytes copied so far. */
+  done: number;
+  /** The copy faulted and the exception-table fixup sent it here. */
+  faulted: boolean;
+  /** Frames pinned (design pin), and the pages they back. */
+  pinned: number[];
+  pinnedVpns: number[];
+  ret: number;
+}
+
+/** The ioctl of lesson double-fetch (src/core/kernel/doubleFetch.ts). */
+export interface IoctlFrame {
+  fn: 'ioctl';
+  phase: 'enter' | 'fetch' | 'check' | 'refetch' | 'copy' | 'exit';
+  vpn: number;
+  off: number;
+  limit: number;
+  fetch: 'twice' | 'once';
+  /** The length the check saw, and the one the copy uses. */
+  checked: number;
+  used: number;
+  /** Data bytes copied so far. */
+  done: number;
+  faulted: boolean;
+  ret: number;
+}
+
+/** Kernel state the uaccess lessons add (created on first use: src/core/kernel/uaccess.ts). */
+export interface UaState {
+  /** EFLAGS.AC per core: set by STAC, cleared by CLAC (SMAP lets supervisor data accesses reach
+   * user pages only while it is 1). */
+  ac: boolean[];
+  files: { fd: number; name: string; words: number[]; pos: number }[];
+  /** Pinned pages (design pin): each holds one reference on its frame. */
+  pins: { pid: number; vpn: number; pfn: number; tid: number }[];
+  /** When the last pin was dropped (a munmap waiting for it may go on from then). */
+  unpinAt: number;
+  /** Spinlocks by name: the core holding it (-1 free), the cores queued (FIFO), when it was freed. */
+  locks: Record<string, { holder: number; queue: number[]; freedAt: number }>;
+  /** Cycles each core spent spinning on a lock. */
+  lockWait: number[];
+}
 
 export interface Ipi {
   id: number;
@@ -346,4 +406,6 @@ export interface Machine {
   record: boolean;
   /** Run the invariant monitor after each step. */
   monitor: boolean;
+  /** The uaccess lessons' kernel state (files, pins, EFLAGS.AC, locks); absent until used. */
+  ua?: UaState;
 }

@@ -126,7 +126,18 @@ export type OpSpec =
   /** The kernel maps `pages` fresh pages at `va` in the shared kernel tables (vmalloc). */
   | { op: 'vmalloc'; va: string; pages: number }
   /** The kernel unmaps them (vunmap_range): PTEs cleared, flush_tlb_kernel_range, pages freed. */
-  | { op: 'vunmap'; va: string; pages: number };
+  | { op: 'vunmap'; va: string; pages: number }
+  /** read(fd, buf, len): the kernel copies up to `len` bytes of the file into buf (copy_to_user). */
+  | { op: 'sys_read'; fd: number; va: string; len: number }
+  /** write(fd, buf, len): the kernel copies `len` bytes from buf into the file (copy_from_user). */
+  | { op: 'sys_write'; fd: number; va: string; len: number }
+  /**
+   * ioctl(fd, SEND, arg): `va` points at a user struct { u32 len; u32 data[len] }; the kernel
+   * refuses len > `limit` words, allocates a buffer of len words and copies the data into it.
+   * `fetch: 'twice'` reads len from user memory again after the check (a double fetch);
+   * `'once'` copies the header into the kernel once and uses the checked copy.
+   */
+  | { op: 'ioctl'; va: string; limit: number; fetch: 'twice' | 'once' };
 
 /** A thread's stack, mmap'd like pthread_create does, with a guard page on each side by default. */
 export interface StackSpec {
@@ -135,6 +146,34 @@ export interface StackSpec {
   pages: number;
   /** PROT_NONE guard pages just below and just above (default true). */
   guards?: boolean;
+}
+
+/**
+ * What the kernel does when a user buffer can vanish under a copy (lesson copy-from-user-vs-munmap):
+ *  - extable: Linux's way: each user-access instruction has an exception-table entry; an
+ *    unresolvable fault jumps to its fixup and the syscall returns -EFAULT or a short count;
+ *  - pin: the syscall pins the buffer's pages (a reference count, like get_user_pages) for its
+ *    whole duration, and a munmap of a pinned range waits until the pins are dropped;
+ *  - none: the copy routine has no exception-table entry: an unresolvable fault oopses.
+ */
+export type UaccessDesign = 'extable' | 'pin' | 'none';
+
+export const UACCESS_DESIGNS: readonly UaccessDesign[] = ['extable', 'pin', 'none'];
+
+/**
+ * The lock a page fault holds (lesson page-lock-contention): none (the model's default: no lock
+ * is shown), one spinlock for the whole address space held across the fault (the toy kernel of
+ * seed 002), or one lock per virtual page. Linux is neither; see src/core/kernel/faultLock.ts.
+ */
+export type FaultLockDesign = 'none' | 'mm-spinlock' | 'page-lock';
+
+export const FAULT_LOCK_DESIGNS: readonly FaultLockDesign[] = ['none', 'mm-spinlock', 'page-lock'];
+
+/** A file the scenario's read/write syscalls use, by descriptor: 32-bit words of content. */
+export interface FileSpec {
+  fd: number;
+  name: string;
+  words?: number[];
 }
 
 export interface ProcessSpec {
@@ -190,8 +229,14 @@ export interface ScenarioSpec {
     kpti?: boolean;
     /** A self-referencing PML4 entry at this slot (256-510, needs kernelHalf), supervisor-only. */
     recursiveSlot?: number;
+    /** How copy_from_user/copy_to_user survive a vanished buffer (default extable). */
+    uaccess?: UaccessDesign;
+    /** The lock held across a page fault (default none). */
+    faultLock?: FaultLockDesign;
   };
   processes: ProcessSpec[];
   threads: ThreadSpec[];
   keyMoments: KeyMoment[];
+  /** Files for sys_read/sys_write, by descriptor. */
+  files?: FileSpec[];
 }

@@ -20,6 +20,9 @@ import { walkBasics } from './builtin/walkBasics';
 import { kernelHalfShared } from './builtin/kernelHalfShared';
 import { kpti } from './builtin/kpti';
 import { recursiveMapping } from './builtin/recursiveMapping';
+import { copyFromUserExtable, copyFromUserOops, copyFromUserPin } from './builtin/copyFromUserVsMunmap';
+import { doubleFetch, doubleFetchFixed } from './builtin/doubleFetch';
+import { pageLockContention, pageLockContentionPerPage } from './builtin/pageLockContention';
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
   munmapShootdown,
@@ -48,6 +51,13 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   kernelHalfShared,
   kpti,
   recursiveMapping,
+  copyFromUserExtable,
+  copyFromUserPin,
+  copyFromUserOops,
+  doubleFetch,
+  doubleFetchFixed,
+  pageLockContention,
+  pageLockContentionPerPage,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

@@ -1,9 +1,15 @@
 // The versioned schema every scenario passes before anything runs: built-in ones in the tests,
 // pasted or linked ones at the boundary. Bounds keep a hostile file from exhausting the worker.
 import { z } from 'zod';
-import { PROTOCOLS, type ScenarioSpec, TLB_PRESET_IDS } from '../core/spec';
 import { checkBuildable } from './buildable';
 import { kernelSpaceError } from './kernelSpaceRules';
+import {
+  FAULT_LOCK_DESIGNS,
+  PROTOCOLS,
+  type ScenarioSpec,
+  TLB_PRESET_IDS,
+  UACCESS_DESIGNS,
+} from '../core/spec';
 
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 
@@ -76,6 +82,26 @@ const op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('kwrite'), va: hexVa, value: z.number().int().min(0).max(0xffffffff).optional() }),
   z.object({ op: z.literal('vmalloc'), va: hexVa, pages: z.number().int().min(1).max(64) }),
   z.object({ op: z.literal('vunmap'), va: hexVa, pages: z.number().int().min(1).max(64) }),
+  // read/write: whole 32-bit words (the file model holds words), at most 64 pages.
+  ...(['sys_read', 'sys_write'] as const).map((name) =>
+    z.object({
+      op: z.literal(name),
+      fd: z.number().int().min(0).max(1023),
+      va: hexVa.refine((s) => (BigInt(s) & 3n) === 0n, 'a 4-byte-aligned address'),
+      len: z
+        .number()
+        .int()
+        .min(0)
+        .max(64 * 4096)
+        .refine((n) => n % 4 === 0, 'a multiple of 4 bytes'),
+    }),
+  ),
+  z.object({
+    op: z.literal('ioctl'),
+    va: hexVa.refine((s) => (BigInt(s) & 3n) === 0n, 'a 4-byte-aligned address'),
+    limit: z.number().int().min(0).max(4096),
+    fetch: z.enum(['twice', 'once']),
+  }),
 ]);
 
 export const scenarioSchema = z.object({
@@ -127,6 +153,8 @@ export const scenarioSchema = z.object({
     kpti: z.boolean().optional(),
     // A kernel-half slot other than 511 (the kernel image's).
     recursiveSlot: z.number().int().min(256).max(510).optional(),
+    uaccess: z.enum(UACCESS_DESIGNS).optional(),
+    faultLock: z.enum(FAULT_LOCK_DESIGNS).optional(),
   }),
   processes: z
     .array(
@@ -203,6 +231,16 @@ export const scenarioSchema = z.object({
       }),
     )
     .max(64),
+  files: z
+    .array(
+      z.object({
+        fd: z.number().int().min(0).max(1023),
+        name: z.string().min(1).max(40),
+        words: z.array(z.number().int().min(0).max(0xffffffff)).max(16_384).optional(),
+      }),
+    )
+    .max(8)
+    .optional(),
 });
 
 export type ParseResult = { ok: true; spec: ScenarioSpec } | { ok: false; error: string };

@@ -20,6 +20,7 @@ import { checkInvariants } from './monitor';
 import { stepKmap } from '../kernel/kernelMap';
 import { stepKsys } from '../kernel/ksys';
 import { stepKflush } from '../smp/kernelFlush';
+import { blockedUntil, runUaccessFrame } from '../kernel/uaccessFrames';
 
 const NEVER = Number.POSITIVE_INFINITY;
 
@@ -87,6 +88,8 @@ function workTime(m: Machine, core: Core): number {
       if (!sd || sd.acked.length < sd.targets.length) return NEVER;
       return Math.max(core.now, sd.lastAckTick);
     }
+    const blocked = blockedUntil(m, core, top);
+    if (blocked !== null) return blocked;
     return core.now;
   }
   if (core.tid >= 0) {
@@ -137,6 +140,11 @@ function runFrame(ctx: Ctx, f: Frame): void {
       return stepKmap(ctx, f);
     case 'kflush':
       return stepKflush(ctx, f);
+    case 'rw':
+    case 'ioctl':
+    case 'pinwait':
+    case 'faultlock':
+      return runUaccessFrame(ctx, f);
     default: {
       const never: never = f;
       throw new Error(`internal: unknown frame ${JSON.stringify(never)}`);

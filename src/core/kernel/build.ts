@@ -93,6 +93,17 @@ function buildOp(o: OpSpec, recursiveSlot: number | undefined): Op | string {
     case 'vmalloc':
     case 'vunmap':
       return buildKernelOp(o, recursiveSlot);
+    case 'sys_read':
+    case 'sys_write': {
+      const p = vaParts(o.va);
+      if (!p) return `bad address ${o.va}`;
+      return { op: o.op, fd: o.fd, vpn: p.vpn, off: p.off, len: o.len };
+    }
+    case 'ioctl': {
+      const p = vaParts(o.va);
+      if (!p) return `bad address ${o.va}`;
+      return { op: 'ioctl', vpn: p.vpn, off: p.off, limit: o.limit, fetch: o.fetch };
+    }
   }
 }
 

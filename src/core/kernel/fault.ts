@@ -11,11 +11,14 @@ import { allocFrame, frameWords, unmapFrame } from '../mem/physmem';
 import { vaHex } from './emit';
 import { ensurePte, markPending, type PteSlot, setPte } from './pagetable';
 import { killProcess } from './thread';
+import { kernelModeBadArea } from './extable';
+import { takeFaultLock } from './faultLock';
 import { findVma } from './vma';
 import { expandStack } from './growsDown';
 import { guardPageFault } from './stacks';
 
 export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
+  if (takeFaultLock(ctx, f)) return;
   const { m, core } = ctx;
   const th = threadOf(m, core.tid);
   const proc = procOf(m, th.pid);
@@ -23,6 +26,8 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
   ctx.cost += m.cost.small;
   if (f.phase === 'signal') {
     if (guardPageFault(ctx, th, f.vpn, va)) return;
+    // A kernel-mode fault (no U bit) gets no signal: exception-table fixup, or oops.
+    if (kernelModeBadArea(ctx, f)) return;
     ctx.emit({ type: 'signal', tid: th.tid, signal: 'SIGSEGV', code: f.code, va });
     killProcess(ctx, proc.pid, `killed by SIGSEGV (${f.code}) at ${va}`);
     return;

@@ -13,6 +13,7 @@ import { findPdSlot, findPte, markPending, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { removeRange } from './vma';
 import { beyondTaskSize } from './kernelSpace';
+import { holdWhilePinned } from './pin';
 
 const EINVAL = 22;
 
@@ -37,6 +38,8 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
         finishOp(ctx);
         return;
       }
+      // Design `pin` (lesson copy-from-user-vs-munmap): wait while a syscall pins the range.
+      if (holdWhilePinned(ctx, proc, f)) return;
       // Under mmap_lock for write: take the VMAs out of the tree first.
       for (const v of removeRange(proc, f.vpn, f.vpn + f.pages)) {
         ctx.emit({ type: 'vma.unmap', pid: proc.pid, start: vaHex(v.startVpn, 0), end: vaHex(v.endVpn, 0) });

@@ -17,6 +17,8 @@ import { doExit } from './exitMm';
 import { startJoin } from './stacks';
 import { rejectBadArgs } from './syscallArgs';
 import { startKernelOp } from './kernelOps';
+import { startRw } from './syscallRw';
+import { startIoctl } from './doubleFetch';
 
 export function startNextOp(ctx: Ctx): void {
   const { m, core } = ctx;
@@ -214,6 +216,13 @@ export function startNextOp(ctx: Ctx): void {
     case 'vmalloc':
     case 'vunmap':
       startKernelOp(ctx, op);
+      return;
+    case 'sys_read':
+    case 'sys_write':
+      startRw(ctx, op);
+      return;
+    case 'ioctl':
+      startIoctl(ctx, op);
       return;
     default: {
       const never: never = op;

@@ -4,11 +4,13 @@ import type { Ctx } from '../engine/ctx';
 import { threadOf } from '../engine/ctx';
 import type { Thread } from '../machine';
 import { threadEnded } from './threadEnd';
+import { dropUaccessState } from './uaccessExit';
 
 export function exitThread(ctx: Ctx, th: Thread, reason: string): void {
   const { m } = ctx;
   th.state = 'exited';
   th.exitReason = reason;
+  dropUaccessState(ctx, th);
   ctx.emit({ type: 'thread.exit', tid: th.tid, reason });
   threadEnded(ctx, th, reason);
   const core = m.cores[th.core];

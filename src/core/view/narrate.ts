@@ -2,6 +2,7 @@
 // student can look it up. Never claims more than the model does.
 import type { SimEvent } from '../events';
 import { narrateThreads } from './narrateThreads';
+import { narrateUaccess } from './narrateUaccess';
 
 const LEVEL: Record<number, string> = { 5: 'PML5', 4: 'PML4', 3: 'PDPT', 2: 'PD', 1: 'PT' };
 const PF_BITS = ['P', 'W', 'U', 'RSVD', 'I'];
@@ -70,7 +71,7 @@ export function narrate(e: SimEvent): string {
       }
       return `The kernel writes the ${LEVEL[e.level] ?? ''} entry for ${e.va} (frame ${e.table}[${e.index}]): ${e.old} -> ${e.new}.`;
     case 'fault.raised':
-      return `Page fault (#PF, vector 14) on core ${e.core}: ${e.kind} at ${e.va}; error code ${e.errorCode} (${errorBits(e.errorCode)}), CR2 = ${e.va}.`;
+      return `Page fault (#PF, vector 14) on core ${e.core}: ${e.kind} at ${e.va}; error code ${e.errorCode} (${errorBits(e.errorCode)}), CR2 = ${e.va}.${(e.errorCode & 4) === 0 && BigInt(e.va) < 1n << 63n ? ' U is clear: the kernel itself touched a user address.' : ''}`;
     case 'fault.resolved':
       return {
         'demand-zero': `The handler found the VMA, allocated a zeroed frame and mapped it; the access is retried.`,
@@ -79,7 +80,7 @@ export function narrate(e: SimEvent): string {
         'cow-reuse': `Copy-on-write: the page is only ours, so it is made writable again.`,
         'swap-in': `The page is read back from swap into a new frame.`,
         spurious: `The PTE already allows the access: a spurious fault from a stale, less-permissive TLB entry, which the #PF itself removed (SDM 4.10.4.1). Retry.`,
-        fixup: `The exception table sends the kernel to the fixup code; the syscall fails cleanly.`,
+        fixup: `Execution resumes at the exception-table fixup: the copy stops at the faulting page and reports what it did not copy; the syscall returns a short count or -EFAULT, and no signal is sent.`,
       }[e.how];
     case 'signal':
       return e.code === 'SEGV_ACCERR'
@@ -231,6 +232,22 @@ export function narrate(e: SimEvent): string {
       return `Kernel oops on core ${e.core}: a page fault at ${e.va} in kernel mode (error code ${e.errorCode}, ${errorBits(e.errorCode)}): ${e.why}. T${e.tid} is killed.`;
     case 'selfmap.va':
       return narrateSelfMap(e);
+    case 'uaccess.open':
+    case 'uaccess.copy':
+    case 'uaccess.close':
+    case 'extable.search':
+    case 'oops':
+    case 'uaccess.pin':
+    case 'uaccess.unpin':
+    case 'munmap.wait':
+    case 'munmap.resume':
+    case 'uaccess.fetch':
+    case 'uaccess.check':
+    case 'kernel.overflow':
+    case 'lock.wait':
+    case 'lock.acquire':
+    case 'lock.release':
+      return narrateUaccess(e);
     default: {
       const never: never = e;
       return String(never);

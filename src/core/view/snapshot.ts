@@ -254,6 +254,24 @@ function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'>
         return top.phase === 'wait'
           ? { state: 'waiting', activity: 'waiting for acks' }
           : { state: 'kernel', activity: 'flush_tlb_kernel_range' };
+      case 'rw':
+        return {
+          state: 'kernel',
+          activity:
+            top.phase === 'copy'
+              ? `${top.name}: ${top.name === 'read' ? 'copy_to_user' : 'copy_from_user'} (EFLAGS.AC = 1)`
+              : top.phase === 'pin' || top.phase === 'unpin'
+                ? `${top.name}: ${top.phase === 'pin' ? 'pinning' : 'unpinning'} the buffer`
+                : top.name,
+        };
+      case 'ioctl':
+        return { state: 'kernel', activity: `ioctl: ${top.phase}` };
+      case 'pinwait':
+        return { state: 'waiting', activity: 'munmap waits for pinned pages' };
+      case 'faultlock':
+        return top.phase === 'spin'
+          ? { state: 'spinning', activity: `spinning on ${top.lock}` }
+          : { state: 'kernel', activity: `releasing ${top.lock}` };
     }
   }
   if (c.tid >= 0) {
