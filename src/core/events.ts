@@ -74,6 +74,8 @@ export type EventBody =
       asid?: number;
       removed: number;
       reason: string;
+      /** Paging-structure-cache entries the same operation removed (machines with machine.psc). */
+      psc?: number;
     }
   | {
       type: 'pte.write';
@@ -211,7 +213,38 @@ export type EventBody =
   | { type: 'switch.gen'; core: number; pid: number; gen: number; behind: boolean }
   | { type: 'thread.sleep'; core: number; tid: number; flag: string }
   | { type: 'thread.wake'; tid: number; core: number; flag: string }
-  | { type: 'compute'; core: number; tid: number; cycles: number };
+  | { type: 'compute'; core: number; tid: number; cycles: number }
+  /**
+   * machine.psc: a TLB miss found a paging-structure-cache entry (`cache` at `level`, 4 PML4E,
+   * 3 PDPTE, 2 PDE) for `va`; the walk starts at `table` and skips `skipped` table reads.
+   */
+  | {
+      type: 'psc.hit';
+      core: number;
+      va: string;
+      cache: PscCacheName;
+      level: number;
+      table: number;
+      pcid: number;
+      skipped: number;
+    }
+  /** machine.psc: a walk cached the entry at `level` for the region starting at `va`. */
+  | {
+      type: 'psc.fill';
+      core: number;
+      va: string;
+      cache: PscCacheName;
+      level: number;
+      table: number;
+      pcid: number;
+      /** Start of the region whose entry was displaced (LRU), if one was. */
+      evicted?: string;
+    }
+  /** machine.psc: a page fault dropped the entries that would be used for `va` (SDM 4.10.4.1). */
+  | { type: 'psc.invalidate'; core: number; va: string; removed: number; reason: string };
+
+/** Paging-structure caches (src/core/tlb/psc.ts PscName). */
+export type PscCacheName = 'PML4E' | 'PDPTE' | 'PDE';
 
 export type SimEvent = EventBody & { step: number; tick: number };
 export type EventType = SimEvent['type'];

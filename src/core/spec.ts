@@ -143,6 +143,11 @@ export interface ScenarioSpec {
      * holding kernel text and data at 0xffffffff81000000 (supervisor-only, global).
      */
     kernelHalf?: boolean;
+    /**
+     * Paging-structure caches per core (SDM 4.10.3): entries in the PML4E, PDPTE and PDE caches,
+     * or true for small assumed sizes (src/core/tlb/psc.ts). Absent or false: none.
+     */
+    psc?: boolean | { pml4: number; pdpt: number; pde: number };
   };
   processes: ProcessSpec[];
   threads: ThreadSpec[];

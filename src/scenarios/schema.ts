@@ -79,6 +79,16 @@ export const scenarioSchema = z.object({
       }),
     protocol: z.enum(PROTOCOLS),
     kernelHalf: z.boolean().optional(),
+    psc: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          pml4: z.number().int().min(0).max(64),
+          pdpt: z.number().int().min(0).max(64),
+          pde: z.number().int().min(0).max(256),
+        }),
+      ])
+      .optional(),
   }),
   processes: z
     .array(

@@ -1,6 +1,7 @@
 // One line of plain narration per event: what happened, and the real mechanism's name so a
 // student can look it up. Never claims more than the model does.
 import type { SimEvent } from '../events';
+import { narratePsc, pscInvalidateSuffix } from './narratePsc';
 
 const LEVEL: Record<number, string> = { 5: 'PML5', 4: 'PML4', 3: 'PDPT', 2: 'PD', 1: 'PT' };
 const PF_BITS = ['P', 'W', 'U', 'RSVD', 'I'];
@@ -53,9 +54,12 @@ export function narrate(e: SimEvent): string {
     case 'tlb.fill':
       return narrateFill(e);
     case 'tlb.invalidate':
-      return e.scope === 'page'
-        ? `Core ${e.core}: ${e.reason} ${e.va} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed).`
-        : `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} of PCID ${e.asid ?? '-'} removed.`;
+      return (
+        (e.scope === 'page'
+          ? `Core ${e.core}: ${e.reason} ${e.va} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed).`
+          : `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} of PCID ${e.asid ?? '-'} removed.`) +
+        pscInvalidateSuffix(e.psc)
+      );
     case 'pte.write':
       if (e.new === '0x0000000000000000') {
         return e.level === 1
@@ -194,6 +198,10 @@ export function narrate(e: SimEvent): string {
       return `Core ${e.core} takes a machine-mode interrupt from the firmware on core ${e.from}: the SBI handler runs SFENCE.VMA for ${e.whole ? `the whole ASID ${e.asid}` : `${e.pages} page(s) of ASID ${e.asid}`}${e.mmPid >= 0 ? ` (it runs process ${e.mmPid}; the firmware fences by ASID, whatever is loaded)` : ''}. The kernel on core ${e.core} never sees this interrupt: M-mode takes the time from under it.`;
     case 'sbi.return':
       return `The ecall returns on core ${e.core} after ${e.waited} cycles of waiting in the firmware: every hart has run SFENCE.VMA.`;
+    case 'psc.hit':
+    case 'psc.fill':
+    case 'psc.invalidate':
+      return narratePsc(e);
     default: {
       const never: never = e;
       return String(never);
