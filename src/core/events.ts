@@ -152,7 +152,12 @@ export type EventBody =
   | { type: 'sync.wait'; core: number; tid: number; flag: string; satisfied: boolean }
   | {
       type: 'invariant.violated';
-      rule: 'stale-tlb' | 'freed-frame' | 'ack-before-invalidate' | 'unmap-returned-early';
+      rule:
+        | 'stale-tlb'
+        | 'freed-frame'
+        | 'ack-before-invalidate'
+        | 'unmap-returned-early'
+        | 'psc-freed-table';
       core?: number;
       va?: string;
       pfn?: number;

@@ -11,6 +11,7 @@ import { hugePages } from './builtin/hugePages';
 import { lazyTlb } from './builtin/lazyTlb';
 import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
+import { lazyPscBug, walkPsc } from './builtin/pagingStructureCaches';
 import { protocolCompare } from './builtin/protocolCompare';
 import { segfault } from './builtin/segfault';
 import { tlbHierarchy } from './builtin/tlbHierarchy';
@@ -39,6 +40,8 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   demandZero,
   segfault,
   copyOnWrite,
+  walkPsc,
+  lazyPscBug,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

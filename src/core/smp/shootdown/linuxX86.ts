@@ -43,6 +43,7 @@ function family(protocol: Protocol): 'x86' | 'arm' | 'riscv' {
     case 'lazy-upgrade':
     case 'counter':
     case 'amd-invlpgb':
+    case 'broken-lazy-tables':
       return 'x86';
     case 'arm-broadcast':
       return 'arm';
