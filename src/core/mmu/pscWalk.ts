@@ -31,8 +31,8 @@ const ALL_RIGHTS = 0xffffffff;
  * set to the table reads saved. walk.level events (with `emit`) cover only the reads made.
  */
 export function walkWithPsc(
-  m: Machine,
-  core: Core,
+  m: Pick<Machine, 'mem' | 'ctl'>,
+  core: Pick<Core, 'id' | 'pcid' | 'cr3Pfn'>,
   psc: PscState,
   vpn: number,
   kind: 'read' | 'write' | 'fetch',
