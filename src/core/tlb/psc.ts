@@ -105,8 +105,8 @@ export function pscFirstVpn(key: number, level: number): number {
 /** The deepest entry usable for (vpn, pcid), or null; a hit refreshes its LRU stamp. */
 export function pscLookup(psc: PscState, vpn: number, pcid: number, pagingLevels: number): PscHit | null {
   for (const a of psc.arrays) {
-    // With 4-level paging a PML4E is the top; with 5-level a PML4E is one below the PML5E.
-    if (a.level >= pagingLevels) continue;
+    // A PML4E-cache hit under 5-level paging skips the PML5E too; no level here exceeds 4.
+    if (a.level > pagingLevels) continue;
     const key = pscKey(vpn, a.level);
     for (const e of a.entries) {
       if (e.key === key && e.pcid === pcid) {
