@@ -80,14 +80,17 @@ export const scenarioSchema = z.object({
     protocol: z.enum(PROTOCOLS),
     kernelHalf: z.boolean().optional(),
     psc: z
-      .union([
-        z.boolean(),
-        z.strictObject({
-          pml4: z.number().int().min(0).max(64),
-          pdpt: z.number().int().min(0).max(64),
-          pde: z.number().int().min(0).max(256),
-        }),
-      ])
+      .union(
+        [
+          z.boolean(),
+          z.strictObject({
+            pml4: z.number().int().min(0).max(64),
+            pdpt: z.number().int().min(0).max(64),
+            pde: z.number().int().min(0).max(256),
+          }),
+        ],
+        { error: 'true, false, or entry counts { pml4: 0-64, pdpt: 0-64, pde: 0-256 }' },
+      )
       .optional(),
   }),
   processes: z
