@@ -82,6 +82,8 @@ export type EventBody =
       asid?: number;
       removed: number;
       reason: string;
+      /** Paging-structure-cache entries the same operation removed (machines with machine.psc). */
+      psc?: number;
     }
   | {
       type: 'pte.write';
@@ -159,7 +161,12 @@ export type EventBody =
   | { type: 'sync.wait'; core: number; tid: number; flag: string; satisfied: boolean }
   | {
       type: 'invariant.violated';
-      rule: 'stale-tlb' | 'freed-frame' | 'ack-before-invalidate' | 'unmap-returned-early';
+      rule:
+        | 'stale-tlb'
+        | 'freed-frame'
+        | 'ack-before-invalidate'
+        | 'unmap-returned-early'
+        | 'psc-freed-table';
       core?: number;
       va?: string;
       pfn?: number;
@@ -365,7 +372,39 @@ export type EventBody =
   /** A core took a spinlock after `waited` cycles of spinning. */
   | { type: 'lock.acquire'; core: number; lock: string; waited: number }
   /** A core released a spinlock it held `held` cycles; `next` is the core that gets it (-1: none). */
-  | { type: 'lock.release'; core: number; lock: string; held: number; next: number };
+  | { type: 'lock.release'; core: number; lock: string; held: number; next: number }
+
+  /**
+   * machine.psc: a TLB miss found a paging-structure-cache entry (`cache` at `level`, 4 PML4E,
+   * 3 PDPTE, 2 PDE) for `va`; the walk starts at `table` and skips `skipped` table reads.
+   */
+  | {
+      type: 'psc.hit';
+      core: number;
+      va: string;
+      cache: PscCacheName;
+      level: number;
+      table: number;
+      pcid: number;
+      skipped: number;
+    }
+  /** machine.psc: a walk cached the entry at `level` for the region starting at `va`. */
+  | {
+      type: 'psc.fill';
+      core: number;
+      va: string;
+      cache: PscCacheName;
+      level: number;
+      table: number;
+      pcid: number;
+      /** Start of the region whose entry was displaced (LRU), if one was. */
+      evicted?: string;
+    }
+  /** machine.psc: a page fault dropped the entries that would be used for `va` (SDM 4.10.4.1). */
+  | { type: 'psc.invalidate'; core: number; va: string; removed: number; reason: string };
+
+/** Paging-structure caches (src/core/tlb/psc.ts PscName). */
+export type PscCacheName = 'PML4E' | 'PDPTE' | 'PDE';
 
 /** The kernel's user-copy routines (include/linux/uaccess.h). */
 export type UaccessFn = 'copy_from_user' | 'copy_to_user' | 'get_user';

@@ -20,6 +20,9 @@
  * `riscv-sbi` is Linux riscv's flush through the SBI firmware: an ecall to M-mode, which IPIs
  * the other harts of mm_cpumask; each runs SFENCE.VMA in M-mode, and the ecall returns when all
  * have. For both, the page tables stay x86-64's: only the invalidation mechanism is swapped.
+ * `broken-lazy-tables` is linux-x86 that skips lazy cores even when page tables are freed: the
+ * bug Linux fixed in 2018 ("x86/mm/tlb: Leave lazy TLB mode at page table free time"). Its TLBs
+ * stay correct; only a core's paging-structure caches (machine.psc) can show the harm.
  */
 export type Protocol =
   | 'linux-x86'
@@ -33,7 +36,8 @@ export type Protocol =
   | 'counter'
   | 'amd-invlpgb'
   | 'arm-broadcast'
-  | 'riscv-sbi';
+  | 'riscv-sbi'
+  | 'broken-lazy-tables';
 
 export const PROTOCOLS: readonly Protocol[] = [
   'linux-x86',
@@ -48,6 +52,7 @@ export const PROTOCOLS: readonly Protocol[] = [
   'amd-invlpgb',
   'arm-broadcast',
   'riscv-sbi',
+  'broken-lazy-tables',
 ];
 
 /**
@@ -233,6 +238,11 @@ export interface ScenarioSpec {
     uaccess?: UaccessDesign;
     /** The lock held across a page fault (default none). */
     faultLock?: FaultLockDesign;
+    /**
+     * Paging-structure caches per core (SDM 4.10.3): entries in the PML4E, PDPTE and PDE caches,
+     * or true for small assumed sizes (src/core/tlb/psc.ts). Absent or false: none.
+     */
+    psc?: boolean | { pml4: number; pdpt: number; pde: number };
   };
   processes: ProcessSpec[];
   threads: ThreadSpec[];

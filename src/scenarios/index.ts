@@ -12,6 +12,7 @@ import { lazyTlb } from './builtin/lazyTlb';
 import { mappedStacks, mappedStacksNoGuard } from './builtin/mappedStacks';
 import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
+import { lazyPscBug, walkPsc } from './builtin/pagingStructureCaches';
 import { protocolCompare } from './builtin/protocolCompare';
 import { segfault } from './builtin/segfault';
 import { tlbHierarchy } from './builtin/tlbHierarchy';
@@ -58,6 +59,8 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   doubleFetchFixed,
   pageLockContention,
   pageLockContentionPerPage,
+  walkPsc,
+  lazyPscBug,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

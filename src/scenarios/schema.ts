@@ -155,6 +155,19 @@ export const scenarioSchema = z.object({
     recursiveSlot: z.number().int().min(256).max(510).optional(),
     uaccess: z.enum(UACCESS_DESIGNS).optional(),
     faultLock: z.enum(FAULT_LOCK_DESIGNS).optional(),
+    psc: z
+      .union(
+        [
+          z.boolean(),
+          z.strictObject({
+            pml4: z.number().int().min(0).max(64),
+            pdpt: z.number().int().min(0).max(64),
+            pde: z.number().int().min(0).max(256),
+          }),
+        ],
+        { error: 'true, false, or entry counts { pml4: 0-64, pdpt: 0-64, pde: 0-256 }' },
+      )
+      .optional(),
   }),
   processes: z
     .array(

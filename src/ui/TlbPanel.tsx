@@ -9,6 +9,7 @@ import type { SimEvent } from '../core/events';
 import type { CoreView, TlbEntryRow, TlbLevelView, TlbView } from '../core/view/snapshot';
 import { useVm } from '../state';
 import { plural } from './format';
+import { isPscEvent, type PscEvent, PscTable } from './PscTable';
 
 type TlbEvent = Extract<SimEvent, { type: 'tlb.fill' | 'tlb.hit' | 'tlb.miss' | 'tlb.invalidate' }>;
 
@@ -202,11 +203,13 @@ function CoreTlb({
   core,
   events,
   step,
+  pscEvents,
 }: {
   tlb: TlbView;
   core: CoreView | undefined;
   events: TlbEvent[];
   step: number;
+  pscEvents: PscEvent[];
 }) {
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const mine = events.filter((e) => e.core === tlb.core);
@@ -347,6 +350,7 @@ function CoreTlb({
           </tbody>
         )}
       </table>
+      {tlb.psc && <PscTable psc={tlb.psc} core={tlb.core} events={pscEvents} loaded={loaded} step={step} />}
     </section>
   );
 }
@@ -361,6 +365,7 @@ export function TlbPanel() {
     })),
   );
   const tlbEvents = (events ?? []).filter(isTlbEvent);
+  const pscEvents = (events ?? []).filter(isPscEvent);
   return (
     <section className="panel panel-tlb" data-testid="panel-tlb" aria-labelledby="tlb-title">
       <div className="panel-head">
@@ -378,7 +383,14 @@ export function TlbPanel() {
       </div>
       <div className="tlb-grid">
         {(tlbs ?? []).map((t) => (
-          <CoreTlb key={t.core} tlb={t} core={cores?.[t.core]} events={tlbEvents} step={step} />
+          <CoreTlb
+            key={t.core}
+            tlb={t}
+            core={cores?.[t.core]}
+            events={tlbEvents}
+            step={step}
+            pscEvents={pscEvents}
+          />
         ))}
       </div>
     </section>

@@ -7,6 +7,7 @@ import { newWalkOut, walkPageTable } from '../arch/x86_64/walk';
 import type { EventBody, SimEvent } from '../events';
 import { vaHex } from '../kernel/emit';
 import type { Machine, Proc } from '../machine';
+import { checkPscInvariants } from './monitorPsc';
 import { type CoreTlbEntry, coreTlbEntries } from '../tlb/machineTlb';
 import { entryVpn, spanOf, type TlbLevel } from '../tlb/level';
 import { TLBF_RW, TLBF_US } from '../tlb/tlb';
@@ -191,5 +192,6 @@ export function checkInvariants(
       );
     }
   }
+  checkPscInvariants(m, emit, now);
   m.standing = now;
 }

@@ -21,7 +21,9 @@ export function stepAccess(ctx: Ctx, f: Extract<Frame, { fn: 'access' }>): void 
   // The TLB lookup at its preset's cost (L1 hit, L2 hit, or the probes before a walk; a
   // sets/ways TLB charges the flat m.cost.tlbHit), then each level of a walk.
   ctx.cost += core.tlb.stats.cycles - tlbCyclesBefore;
-  if (m.stats.tlbMisses !== missesBefore) ctx.cost += m.cost.walkLevel * m.ctl.levels;
+  // A paging-structure-cache hit skips the reads of the levels above it (machine.psc).
+  if (m.stats.tlbMisses !== missesBefore)
+    ctx.cost += m.cost.walkLevel * (m.ctl.levels - (core.tlb.psc?.lastSkipped ?? 0));
   if (!ok) {
     m.stats.faults++;
     ctx.emit({

@@ -10,6 +10,7 @@ import { allocFrame, allocFrameRun, createPhysMem } from '../mem/physmem';
 import { seedPrng } from '../prng';
 import type { OpSpec, ScenarioSpec } from '../spec';
 import { coreTlbSeed, createCoreTlb } from '../tlb/machineTlb';
+import { createPsc, pscSizesOf } from '../tlb/psc';
 import { linkKernelHalf } from './kernelHalf';
 import { buildExec, placeStack } from './buildThreads';
 import { buildKernelOp } from './kernelOps';
@@ -115,6 +116,8 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
   for (let id = 0; id < spec.machine.cores; id++) {
     const tlb = createCoreTlb(spec.machine.tlb, coreTlbSeed(seed, id), DEFAULT_COSTS.tlbHit);
     if (!tlb.ok) return { ok: false, error: tlb.error };
+    const psc = pscSizesOf(spec.machine.psc ?? false);
+    if (psc) tlb.h.psc = createPsc(psc);
     cores.push({
       id,
       now: 0,

@@ -176,14 +176,15 @@ export function startNextOp(ctx: Ctx): void {
       // INVLPG drops this page's entries in the current PCID, plus global ones, whatever their
       // page size and in every TLB level: a 2 MiB entry goes whichever 4 KiB page inside it is
       // named (SDM 4.10.4.1).
-      const removed = invlpg(core.tlb, op.vpn, core.pcid).total;
+      const r = invlpg(core.tlb, op.vpn, core.pcid);
       ctx.emit({
         type: 'tlb.invalidate',
         core: core.id,
         scope: 'page',
         va: vaHex(op.vpn, 0),
-        removed,
+        removed: r.total,
         reason: 'INVLPG',
+        ...(r.psc !== undefined ? { psc: r.psc } : {}),
       });
       ctx.cost += m.cost.invlpg;
       th.pc++;

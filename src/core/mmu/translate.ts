@@ -16,7 +16,9 @@ import {
   newLookupOut,
   type TlbHierarchy,
 } from '../tlb/hierarchy';
-import { invlpg } from '../tlb/invalidate';
+import { invalidateScope, pageFaultInvalidate } from '../tlb/invalidate';
+import { SCOPE_ASID_OR_GLOBAL } from '../tlb/level';
+import { walkWithPsc } from './pscWalk';
 import type { EvictionInfo } from '../tlb/level';
 import { TLBF_D, TLBF_G, TLBF_NX, TLBF_RW, TLBF_US } from '../tlb/tlb';
 
@@ -46,15 +48,16 @@ export function translate(
     if (accessDenied((f & TLBF_US) !== 0, (f & TLBF_RW) !== 0, (f & TLBF_NX) !== 0, kind, user, m.ctl)) {
       // The rights come from the cached entry, even if the PTE has since allowed more: a
       // spurious fault (SDM 4.10.4.3). A #PF also removes the TLB entries for its page, from
-      // every level (SDM 4.10.4.1).
-      const removed = invlpg(h, vpn, core.pcid).total;
+      // every level, and the paging-structure-cache entries for its address (SDM 4.10.4.1).
+      const r = pageFaultInvalidate(h, vpn, core.pcid);
       emit?.({
         type: 'tlb.invalidate',
         core: core.id,
         scope: 'page',
         va: vaHex(vpn, 0),
-        removed,
+        removed: r.total,
         reason: 'page fault',
+        ...(r.psc ? { psc: r.psc } : {}),
       });
       out.ok = false;
       out.fault = 'protection';
@@ -73,7 +76,8 @@ export function translate(
     }
     // A write through an entry cached while D was clear: the CPU must set D in the PTE, so it
     // walks again (SDM 4.8), and the walk's entry replaces the cached ones. Counted as a miss.
-    invlpg(h, vpn, core.pcid);
+    // (The hardware drops the page's TLB entries only: this is not an INVLPG.)
+    invalidateScope(h, vpn, core.pcid, SCOPE_ASID_OR_GLOBAL);
     core.tlbMisses++;
     m.stats.tlbMisses++;
     emit?.({ type: 'tlb.miss', core: core.id, va: vaHex(vpn, 0), reason: 'set-dirty' });
@@ -89,8 +93,10 @@ export function translate(
       emit(ev);
     }
   }
-  const trace: WalkLevel[] | null = emit ? [] : null;
-  const ok = walkPageTable(m.mem, core.cr3Pfn, vpn, kind, user, m.ctl, out, trace);
+  const trace: WalkLevel[] | null = emit && !h.psc ? [] : null;
+  const ok = h.psc
+    ? walkWithPsc(m, core, h.psc, vpn, kind, user, out, emit)
+    : walkPageTable(m.mem, core.cr3Pfn, vpn, kind, user, m.ctl, out, trace);
   if (emit && trace) {
     for (const l of trace) {
       emit({

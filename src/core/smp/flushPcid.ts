@@ -10,11 +10,21 @@ import { flushUserPcid } from '../kernel/kpti';
  */
 export function flushPcid(ctx: Ctx, proc: Proc, reason: string, quietIfEmpty = false): number {
   const { m, core } = ctx;
-  const removed = movToCr3(core.tlb, proc.pcid, false).total;
+  const r = movToCr3(core.tlb, proc.pcid, false);
+  const removed = r.total;
   ctx.cost += m.cost.fullFlush;
-  if (removed === 0 && quietIfEmpty) return 0;
+  if (removed === 0 && !r.psc && quietIfEmpty) return 0;
   m.stats.invalidations++;
-  ctx.emit({ type: 'tlb.invalidate', core: core.id, scope: 'asid', asid: proc.pcid, removed, reason });
+  ctx.emit({
+    type: 'tlb.invalidate',
+    core: core.id,
+    scope: 'asid',
+    asid: proc.pcid,
+    removed,
+    reason,
+    // The same CR3 write drops the PCID's paging-structure-cache entries (SDM 4.10.4.1).
+    ...(r.psc !== undefined ? { psc: r.psc } : {}),
+  });
   // KPTI: the user PCID's entries of this mm are out of date as well.
   return removed + flushUserPcid(ctx, proc, null);
 }

@@ -21,6 +21,7 @@ import {
   type TlbRole,
 } from './level';
 import { type TlbPreset, validatePreset } from './presets';
+import type { PscState } from './psc';
 import { TLBF_G } from './tlb';
 
 export type AccessKind = 'read' | 'write' | 'fetch';
@@ -57,6 +58,8 @@ export interface TlbHierarchy {
   /** Random replacement draws from here (per core, so replacement never perturbs the scheduler's PRNG). */
   prng: PrngState;
   stats: TlbHierarchyStats;
+  /** Paging-structure caches (machine.psc; SDM 4.10.3), absent when the machine has none. */
+  psc?: PscState;
 }
 
 export type HierarchyResult = { ok: true; h: TlbHierarchy } | { ok: false; error: string };

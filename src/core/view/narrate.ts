@@ -3,6 +3,7 @@
 import type { SimEvent } from '../events';
 import { narrateThreads } from './narrateThreads';
 import { narrateUaccess } from './narrateUaccess';
+import { narratePsc, pscInvalidateSuffix } from './narratePsc';
 
 const LEVEL: Record<number, string> = { 5: 'PML5', 4: 'PML4', 3: 'PDPT', 2: 'PD', 1: 'PT' };
 const PF_BITS = ['P', 'W', 'U', 'RSVD', 'I'];
@@ -59,10 +60,13 @@ export function narrate(e: SimEvent): string {
       return narrateFill(e);
     case 'tlb.invalidate':
       if (e.scope === 'global')
-        return `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed.`;
-      return e.scope === 'page'
-        ? `Core ${e.core}: ${e.reason} ${e.va} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed).`
-        : `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} of PCID ${e.asid ?? '-'} removed.`;
+        return `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed.${pscInvalidateSuffix(e.psc)}`;
+      return (
+        (e.scope === 'page'
+          ? `Core ${e.core}: ${e.reason} ${e.va} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed).`
+          : `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} of PCID ${e.asid ?? '-'} removed.`) +
+        pscInvalidateSuffix(e.psc)
+      );
     case 'pte.write':
       if (e.new === '0x0000000000000000') {
         return e.level === 1
@@ -248,6 +252,10 @@ export function narrate(e: SimEvent): string {
     case 'lock.acquire':
     case 'lock.release':
       return narrateUaccess(e);
+    case 'psc.hit':
+    case 'psc.fill':
+    case 'psc.invalidate':
+      return narratePsc(e);
     default: {
       const never: never = e;
       return String(never);

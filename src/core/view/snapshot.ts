@@ -11,6 +11,7 @@ import { tlbFlagString } from '../mmu/translate';
 import type { TlbHierarchy } from '../tlb/hierarchy';
 import { coreTlbEntries } from '../tlb/machineTlb';
 import { presetById } from '../tlb/presets';
+import { type PscView, pscView } from './pscView';
 import { narrate } from './narrate';
 import { type EntryStatus, entryStatus } from '../engine/monitor';
 import type { Thread, ThreadState } from '../machine';
@@ -105,6 +106,8 @@ export interface TlbView {
   entries: TlbEntryRow[];
   /** Each array with its own entries: L1 iTLB(s), L1 dTLB(s) or a unified L1, then the L2. */
   levels: TlbLevelView[];
+  /** The core's paging-structure caches, when the machine has them (machine.psc). */
+  psc?: PscView;
 }
 
 export interface PtEntryView {
@@ -364,6 +367,7 @@ function tlbView(m: Machine, core: number, h: TlbHierarchy, hits: number, misses
     misses,
     entries,
     levels,
+    ...(h.psc ? { psc: pscView(m, h.psc) } : {}),
   };
 }
 

@@ -84,17 +84,39 @@ export function walkPageTable(
   trace: WalkLevel[] | null,
   update = true,
 ): boolean {
+  return walkFrom(mem, rootPfn, ctl.levels, 0xffffffff, 0, vpn, kind, user, ctl, out, trace, update);
+}
+
+/**
+ * The walk from the table at `startLevel` (a PDPT for 3, a PD for 2, a page table for 1), with the
+ * rights combined by the levels above it already in `startAndLo` (R/W, U/S) and `startOrHi` (XD):
+ * what a paging-structure-cache hit provides (SDM 4.10.3.2). walkPageTable starts at the root.
+ */
+export function walkFrom(
+  mem: PhysMem,
+  startTable: number,
+  startLevel: number,
+  startAndLo: number,
+  startOrHi: number,
+  vpn: number,
+  kind: AccessKind,
+  user: boolean,
+  ctl: X86Control,
+  out: WalkOut,
+  trace: WalkLevel[] | null,
+  update = true,
+): boolean {
   const frames = mem.frames;
   const rsvdHi = reservedHighMask(ctl);
-  let table = rootPfn;
+  let table = startTable;
   // AND of the low words gives the combined R/W and U/S; OR of the high words gives XD.
-  let andLo = 0xffffffff;
-  let orHi = 0;
+  let andLo = startAndLo;
+  let orHi = startOrHi;
   let lo = 0;
   let hi = 0;
   let words: Uint32Array | undefined;
   let at = 0;
-  let level: number = ctl.levels;
+  let level: number = startLevel;
   for (;;) {
     const idx = (vpn / (LEVEL_SPAN[level] as number)) & 511;
     words = frames[table];

@@ -11,7 +11,7 @@ import type { SimEvent } from '../../events';
 import { hex } from '../../hex';
 import { createMachine } from '../../kernel/build';
 import { step } from '../../engine/step';
-import type { OpSpec, ScenarioSpec } from '../../spec';
+import type { OpSpec, Protocol, ScenarioSpec } from '../../spec';
 import { createHierarchy, type TlbHierarchy } from '../../tlb/hierarchy';
 import type { PageShift, TlbRole } from '../../tlb/level';
 import { coreTlbEntries } from '../../tlb/machineTlb';
@@ -100,6 +100,42 @@ function programsArb(cores = 4): fc.Arbitrary<OpSpec[][]> {
       fc.array(fc.array(otherArb, { maxLength: 6 }), { minLength: 3, maxLength: 3 }),
     )
     .map(([mine, others]) => [...mine, ...others]);
+}
+
+/**
+ * For the paging-structure-cache runs: process 1 also has a scratch page alone in the next 2 MiB
+ * span, so unmapping it empties and frees its page table (freed_tables) now and then.
+ */
+const SCRATCH = 512;
+const scratchArb: fc.Arbitrary<OpSpec> = fc.constantFrom<OpSpec>(
+  { op: 'read', va: va(SCRATCH, 8) },
+  { op: 'write', va: va(SCRATCH, 16), value: 5 },
+  { op: 'munmap', va: va(SCRATCH), pages: 1 },
+  { op: 'mmap', va: va(SCRATCH), pages: 1, prot: 'rw' },
+);
+const pscOpArb = fc.oneof({ weight: 3, arbitrary: opArb }, { weight: 2, arbitrary: scratchArb });
+
+function pscProgramsArb(): fc.Arbitrary<OpSpec[][]> {
+  return fc
+    .tuple(
+      fc.array(fc.array(pscOpArb, { maxLength: 14 }), { minLength: 3, maxLength: 3 }),
+      fc.array(fc.array(otherArb, { maxLength: 6 }), { minLength: 3, maxLength: 3 }),
+      fc.array(pscOpArb, { maxLength: 10 }),
+    )
+    .map(([mine, others, child]) => [...mine, ...others, child]);
+}
+
+function pscScenario(
+  programs: OpSpec[][],
+  seed: number,
+  protocol: Protocol,
+  psc: ScenarioSpec['machine']['psc'],
+): ScenarioSpec {
+  const spec = scenario(programs, seed);
+  spec.machine.protocol = protocol;
+  spec.machine.psc = psc;
+  spec.processes[0]?.vmas.push({ start: va(SCRATCH), pages: 1, prot: 'rw', populate: true });
+  return spec;
 }
 
 /** The same, plus a program for the forked child's thread (queued on core 2). */
@@ -446,6 +482,23 @@ function runAndCheck(spec: ScenarioSpec, tiny = false): void {
         for (let i = unmapped.length - 1; i >= 0; i--) if (unmapped[i]?.vpn === vpn) unmapped.splice(i, 1);
       }
     }
+    // A page table unhooked from its PD entry (it is freed after the flush), whatever the protocol.
+    for (const e of events)
+      if (e.type === 'pte.write' && e.level === 2 && e.new === '0x0000000000000000' && e.old !== e.new)
+        tablesFreedSeen++;
+    // Paging-structure caches: a core whose CR3 holds an mm (lazy or not) may walk through its
+    // PSC entries of the current PCID, so each must still point at the very table it cached.
+    for (const c of m.cores) {
+      if (!c.tlb.psc || c.cr3Pfn < 0) continue;
+      for (const a of c.tlb.psc.arrays) {
+        for (const e of a.entries) {
+          if (e.pcid !== c.pcid) continue;
+          expect(m.mem.used.get(e.next)?.seq, `core ${c.id}'s ${a.name} cache -> frame ${e.next}`).toBe(
+            e.seq,
+          );
+        }
+      }
+    }
     for (const c of m.cores) {
       if (c.mmPid < 0 || c.lazy) continue;
       const proc = m.procs.find((p) => p.pid === c.mmPid)!;
@@ -465,6 +518,8 @@ function runAndCheck(spec: ScenarioSpec, tiny = false): void {
 
 /** STLB hits over a property run: the tiny hierarchy must really exercise the L2. */
 let l2HitsSeen = 0;
+/** Shootdowns that freed page tables over a property run: the PSC runs must really see some. */
+let tablesFreedSeen = 0;
 
 /** Split 2-entry L1s and an 8-entry, 2-way L2: small enough that 6 pages overflow the L1s. */
 function tinyHierarchy(core: number): TlbHierarchy {
@@ -541,6 +596,47 @@ describe('Linux x86 shootdown (property)', () => {
       );
     },
   );
+
+  // With paging-structure caches (machine.psc): every flush path must also empty them, and no
+  // core that can walk (lazy ones included) may keep a PSC entry to a freed page table.
+  it.each(CORRECT)(
+    '%s with paging-structure caches: no stale translation, no freed table reachable',
+    (protocol) => {
+      tablesFreedSeen = 0;
+      fc.assert(
+        fc.property(pscProgramsArb(), fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
+          runAndCheck(pscScenario(programs, seed, protocol, { pml4: 1, pdpt: 1, pde: 2 }));
+        }),
+        { numRuns: 60, endOnFailure: true },
+      );
+      expect(tablesFreedSeen).toBeGreaterThan(0);
+    },
+  );
+
+  // broken-lazy-tables leaves lazy cores alone when page tables are freed. Their TLBs are flushed
+  // on the way back, so without PSCs the monitor has nothing to find; with them it does.
+  it('broken-lazy-tables: invisible without paging-structure caches, caught with them', () => {
+    const run = (programs: OpSpec[][], seed: number, psc: boolean): number => {
+      const r = createMachine(pscScenario(programs, seed, 'broken-lazy-tables', psc));
+      if (!r.ok) throw new Error(r.error);
+      let guard = 0;
+      while (!r.machine.done && guard++ < 5000) step(r.machine);
+      return r.machine.stats.violations;
+    };
+    fc.assert(
+      fc.property(pscProgramsArb(), fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
+        expect(run(programs, seed, false)).toBe(0);
+      }),
+      { numRuns: 60, endOnFailure: true },
+    );
+    const caught = fc.check(
+      fc.property(pscProgramsArb(), fc.integer({ min: 0, max: 0xffffffff }), (programs, seed) => {
+        return run(programs, seed, true) === 0;
+      }),
+      { numRuns: 400, endOnFailure: true },
+    );
+    expect(caught.failed).toBe(true);
+  });
 
   // Fewer and more cores: two cores put threads of both processes on each; 8 and 16 cores leave
   // some idle (a broadcast still reaches them) and spread process 1 over half of them.

@@ -45,6 +45,7 @@ function family(protocol: Protocol): 'x86' | 'arm' | 'riscv' {
     case 'lazy-upgrade':
     case 'counter':
     case 'amd-invlpgb':
+    case 'broken-lazy-tables':
       return 'x86';
     case 'arm-broadcast':
       return 'arm';
@@ -255,10 +256,19 @@ function counterFlush(ctx: Ctx, proc: Proc, sd: Shootdown): void {
 function invlpgEach(ctx: Ctx, proc: Proc, vpns: number[], reason: string): void {
   const { m, core } = ctx;
   for (const vpn of vpns) {
-    const removed = invlpg(core.tlb, vpn, proc.pcid).total;
+    const r = invlpg(core.tlb, vpn, proc.pcid);
     m.stats.invalidations++;
     ctx.cost += m.cost.invlpg;
-    ctx.emit({ type: 'tlb.invalidate', core: core.id, scope: 'page', va: vaHex(vpn, 0), removed, reason });
+    ctx.emit({
+      type: 'tlb.invalidate',
+      core: core.id,
+      scope: 'page',
+      va: vaHex(vpn, 0),
+      removed: r.total,
+      reason,
+      // INVLPG empties every paging-structure-cache entry of the PCID (SDM 4.10.4.1).
+      ...(r.psc !== undefined ? { psc: r.psc } : {}),
+    });
     // KPTI: the user PCID's copy too (flush_tlb_one_user: invpcid_flush_one(user_pcid, addr)).
     flushUserPcid(ctx, proc, vpn);
   }

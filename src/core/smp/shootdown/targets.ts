@@ -55,6 +55,23 @@ export function chooseTargets(m: Machine, self: Core, proc: Proc, freedTables: b
         else targets.push(c.id);
       }
       return { targets, skipped };
+    case 'broken-lazy-tables':
+      // BUG: should_flush_tlb's lazy test, without the freed_tables exception: a lazy core keeps
+      // its mm in CR3, and its paging-structure caches keep pointing at the freed table.
+      for (const c of others) {
+        if (!proc.cpumask[c.id]) continue;
+        if (c.switching) targets.push(c.id);
+        else if (c.lazy && c.mmPid === proc.pid)
+          skipped.push({
+            core: c.id,
+            why: freedTables
+              ? 'lazy TLB mode; BUG: page tables are freed and its paging-structure caches may point into them'
+              : 'lazy TLB mode',
+          });
+        else if (c.mmPid !== proc.pid) skipped.push({ core: c.id, why: 'runs another mm' });
+        else targets.push(c.id);
+      }
+      return { targets, skipped };
     default: {
       const never: never = m.spec.machine.protocol;
       throw new Error(`internal: unknown protocol ${String(never)}`);
