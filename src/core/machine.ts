@@ -3,6 +3,7 @@
 import type { X86Control } from './arch/x86_64/walk';
 import type { CostModel } from './costs';
 import type { PhysMem } from './mem/physmem';
+import type { SwapDevice } from './mem/swapdev';
 import type { PrngState } from './prng';
 import type { ScenarioSpec } from './spec';
 import type { TlbHierarchy } from './tlb/hierarchy';
@@ -136,6 +137,23 @@ export type Frame =
       i: number;
       /** Pages whose PTE change needs a TLB flush (pte_needs_flush). */
       flush: number[];
+    }
+  | {
+      /** Direct reclaim (mm/vmscan.c) by a thread whose allocation would fail: one victim. */
+      fn: 'reclaim';
+      phase: 'scan' | 'unmap' | 'write' | 'free';
+      /** Frames the waiting allocation needs. */
+      need: number;
+      /** Frames the clock hand has looked at so far (bounded: two turns at most). */
+      scanned: number;
+      victim: number;
+      slot: number;
+      /** Some PTE had D set, or the slot held no copy yet: the page must be written. */
+      dirty: boolean;
+      /** Mappings turned into swap entries, whose flush is due: [pid, vpn] pairs. */
+      cleared: [number, number][];
+      /** Frame references taken off PTEs, put after the flush (the mmu_gather rule). */
+      refs: number;
     };
 
 export interface Ipi {
@@ -244,4 +262,6 @@ export interface Machine {
   record: boolean;
   /** Run the invariant monitor after each step. */
   monitor: boolean;
+  /** The swap device (spec.machine.swap): reclaim and swap-in exist only when it does. */
+  swap?: SwapDevice;
 }

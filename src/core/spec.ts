@@ -143,8 +143,20 @@ export interface ScenarioSpec {
      * holding kernel text and data at 0xffffffff81000000 (supervisor-only, global).
      */
     kernelHalf?: boolean;
+    /**
+     * A swap device: reclaim then runs when a page fault's allocation would fail, picking a
+     * victim by `policy` (clock = second chance on the A bits; the others are idealized textbook
+     * policies), and pages come back on the next touch.
+     */
+    swap?: SwapSpec;
   };
   processes: ProcessSpec[];
   threads: ThreadSpec[];
   keyMoments: KeyMoment[];
+}
+
+export interface SwapSpec {
+  /** Slots of one page each. */
+  slots: number;
+  policy: 'clock' | 'fifo' | 'lru' | 'opt' | 'mru';
 }

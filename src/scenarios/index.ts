@@ -13,6 +13,7 @@ import { munmapShootdown } from './builtin/munmapShootdown';
 import { noShootdownBug } from './builtin/noShootdownBug';
 import { protocolCompare } from './builtin/protocolCompare';
 import { segfault } from './builtin/segfault';
+import { swapOutIn } from './builtin/swapOutIn';
 import { tlbHierarchy } from './builtin/tlbHierarchy';
 import { upgradeLinux, upgradeNeedsNoIpi } from './builtin/upgradeNeedsNoIpi';
 import { walkBasics } from './builtin/walkBasics';
@@ -39,6 +40,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   demandZero,
   segfault,
   copyOnWrite,
+  swapOutIn,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

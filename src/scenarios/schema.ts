@@ -40,10 +40,11 @@ export const scenarioSchema = z.object({
   seed: z.number().int().min(0).max(0xffffffff),
   machine: z.object({
     cores: z.number().int().min(1).max(64),
+    // 8 frames: enough for the zero page, one process's four page tables and two pages (swap-out-in).
     frames: z
       .number()
       .int()
-      .min(16)
+      .min(8)
       .max(1 << 20),
     tlb: z
       .object({
@@ -79,6 +80,13 @@ export const scenarioSchema = z.object({
       }),
     protocol: z.enum(PROTOCOLS),
     kernelHalf: z.boolean().optional(),
+    swap: z
+      .object({
+        slots: z.number().int().min(1).max(1024),
+        policy: z.enum(['clock', 'fifo', 'lru', 'opt', 'mru']),
+      })
+      .strict()
+      .optional(),
   }),
   processes: z
     .array(

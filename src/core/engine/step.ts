@@ -8,6 +8,7 @@ import { stepFork } from '../kernel/fork';
 import { stepMprotect } from '../kernel/mprotect';
 import { stepMunmap } from '../kernel/munmap';
 import { startNextOp } from '../kernel/program';
+import { stepReclaim } from '../kernel/reclaim';
 import type { Core, Frame, Machine } from '../machine';
 import { nextBelow } from '../prng';
 import { stepIpi, stepShootdown } from '../smp/shootdown/linuxX86';
@@ -100,6 +101,8 @@ function runFrame(ctx: Ctx, f: Frame): void {
       return stepShootdown(ctx, f);
     case 'ipi':
       return stepIpi(ctx, f);
+    case 'reclaim':
+      return stepReclaim(ctx, f);
     default: {
       const never: never = f;
       throw new Error(`internal: unknown frame ${JSON.stringify(never)}`);

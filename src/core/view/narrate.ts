@@ -1,6 +1,7 @@
 // One line of plain narration per event: what happened, and the real mechanism's name so a
 // student can look it up. Never claims more than the model does.
 import type { SimEvent } from '../events';
+import { narrateSwap, narrateSwapPte } from './narrateSwap';
 
 const LEVEL: Record<number, string> = { 5: 'PML5', 4: 'PML4', 3: 'PDPT', 2: 'PD', 1: 'PT' };
 const PF_BITS = ['P', 'W', 'U', 'RSVD', 'I'];
@@ -57,6 +58,7 @@ export function narrate(e: SimEvent): string {
         ? `Core ${e.core}: ${e.reason} ${e.va} (${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} removed).`
         : `Core ${e.core}: ${e.reason}; ${e.removed} entr${e.removed === 1 ? 'y' : 'ies'} of PCID ${e.asid ?? '-'} removed.`;
     case 'pte.write':
+      if (narrateSwapPte(e) !== null) return narrateSwapPte(e) as string;
       if (e.new === '0x0000000000000000') {
         return e.level === 1
           ? `The kernel clears the PTE for ${e.va} (table frame ${e.table}, index ${e.index}). Other TLBs may still cache it.`
@@ -194,6 +196,15 @@ export function narrate(e: SimEvent): string {
       return `Core ${e.core} takes a machine-mode interrupt from the firmware on core ${e.from}: the SBI handler runs SFENCE.VMA for ${e.whole ? `the whole ASID ${e.asid}` : `${e.pages} page(s) of ASID ${e.asid}`}${e.mmPid >= 0 ? ` (it runs process ${e.mmPid}; the firmware fences by ASID, whatever is loaded)` : ''}. The kernel on core ${e.core} never sees this interrupt: M-mode takes the time from under it.`;
     case 'sbi.return':
       return `The ecall returns on core ${e.core} after ${e.waited} cycles of waiting in the firmware: every hart has run SFENCE.VMA.`;
+    case 'reclaim.begin':
+    case 'reclaim.scan':
+    case 'reclaim.victim':
+    case 'reclaim.end':
+    case 'swap.out':
+    case 'swap.in':
+    case 'swap.wait':
+    case 'swap.free':
+      return narrateSwap(e);
     default: {
       const never: never = e;
       return String(never);
