@@ -242,6 +242,8 @@ export type EventBody =
       va: string;
       cached: boolean;
       writable: boolean;
+      /** A write to a shared page: the frame this process got its own copy in (do_wp_page). */
+      copy?: number;
     }
   /** A fault waits for another core's reclaim of the same page to finish (folio_lock). */
   | { type: 'swap.wait'; core: number; pfn: number; slot: number }

@@ -11,7 +11,7 @@ import type { Frame } from '../machine';
 import { allocFrame } from '../mem/physmem';
 import { vaHex } from './emit';
 import { ensurePte, findPte, markPending, setPte } from './pagetable';
-import { forkSwapPte, isSwapPte } from './swap';
+import { forkReclaim, forkSwapPte, isSwapPte } from './swap';
 import { finishOp } from './thread';
 import { findVma, protString } from './vma';
 import { linkKernelHalf } from './kernelHalf';
@@ -30,6 +30,7 @@ export function stepFork(ctx: Ctx, f: ForkFrame): void {
   };
   switch (f.phase) {
     case 'enter': {
+      if (forkReclaim(ctx, parent)) return; // with swap: direct reclaim for the child's page tables
       ctx.emit({ type: 'syscall.enter', core: core.id, tid: th.tid, name: 'fork', args: [] });
       ctx.cost += m.cost.kernelEntry;
       if (!child || child.alive || child.rootPfn >= 0) return exit(-11); // EAGAIN: no such slot

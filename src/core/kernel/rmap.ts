@@ -66,3 +66,21 @@ function walkTable(m: Machine, pid: number, table: number, level: number, base: 
 export function mappingsOf(m: Machine, pfn: number): PteRef[] {
   return buildRmap(m).byFrame.get(pfn) ?? [];
 }
+
+/** Page-table pages of a process's user half, its top-level table included. */
+export function tablePages(m: Machine, rootPfn: number): number {
+  const count = (table: number, level: number): number => {
+    const words = m.mem.frames[table];
+    let n = 1;
+    if (!words || level === 1) return n;
+    for (let i = 0; i < 512; i++) {
+      const lo = words[i * 2] as number;
+      const hi = words[i * 2 + 1] as number;
+      if ((lo & PTE_P) === 0 || (lo & PTE_PS) !== 0) continue;
+      const next = entryPfn(lo, hi);
+      if (next !== m.kernelPdpt) n += count(next, level - 1);
+    }
+    return n;
+  };
+  return rootPfn < 0 ? 0 : count(rootPfn, m.ctl.levels);
+}

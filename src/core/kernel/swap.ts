@@ -18,6 +18,7 @@ import {
 import { vaHex } from './emit';
 import { ensurePte, findPte, type PteSlot, setPte } from './pagetable';
 import { startReclaim } from './reclaim';
+import { tablePages } from './rmap';
 import { killProcess } from './thread';
 
 type FaultFrame = Extract<Frame, { fn: 'fault' }>;
@@ -34,10 +35,17 @@ function missingTables(m: Machine, proc: Proc, vpn: number): number {
 }
 
 /** Frames the handler will allocate for this fault besides page tables. */
-function dataFrames(m: Machine, f: FaultFrame, slot: PteSlot | null, entry: SwapEntry | null): number {
+function dataFrames(
+  m: Machine,
+  f: FaultFrame,
+  vma: Vma,
+  slot: PteSlot | null,
+  entry: SwapEntry | null,
+): number {
   if (entry) {
     const sw = m.swap;
-    return sw && cachedFrame(sw, m.mem, entry.offset) >= 0 ? 0 : 1;
+    const read = sw && cachedFrame(sw, m.mem, entry.offset) >= 0 ? 0 : 1;
+    return read + (copiesOnSwapIn(f, vma, entry) ? 1 : 0);
   }
   if (slot && (slot.lo & PTE_P) !== 0) return f.kind === 'write' && (slot.lo & PTE_RW) === 0 ? 1 : 0;
   return f.kind === 'write' ? 1 : 0;
@@ -54,11 +62,16 @@ export function swapFault(ctx: Ctx, proc: Proc, f: FaultFrame, vma: Vma): boolea
   if (!sw) return false;
   const slot = findPte(m, proc, f.vpn);
   const entry = slot ? decodeSwapEntry(slot.lo, slot.hi) : null;
-  const need = missingTables(m, proc, f.vpn) + dataFrames(m, f, slot, entry);
+  const need = missingTables(m, proc, f.vpn) + dataFrames(m, f, vma, slot, entry);
   if (freeFrameCount(m.mem) < need && startReclaim(ctx, need)) return true;
   if (!slot || !entry) return false;
   swapIn(ctx, proc, f, vma, slot, entry);
   return true;
+}
+
+/** A write to a page the swap entry says may be shared: the fault copies it (do_wp_page). */
+function copiesOnSwapIn(f: FaultFrame, vma: Vma, entry: SwapEntry): boolean {
+  return f.kind === 'write' && vma.prot.w && !entry.exclusive;
 }
 
 /**
@@ -66,7 +79,9 @@ export function swapFault(ctx: Ctx, proc: Proc, f: FaultFrame, vma: Vma): boolea
  * frame (a major fault), map it, drop the PTE's hold on the slot (swap_free), retry. If the entry
  * says the page was exclusive (E) and the VMA is writable, it is mapped writable at once; a write
  * fault then also marks it dirty and frees the slot (the copy is stale from now on). Otherwise
- * it is mapped read-only and stays in the swap cache, so reclaim can drop it later without a write.
+ * it is mapped read-only and stays in the swap cache, so reclaim can drop it later without a
+ * write; a write fault on such a page copies it in the same fault (do_swap_page calls
+ * do_wp_page), so the retried write cannot need a second frame after the first was taken.
  */
 function swapIn(ctx: Ctx, proc: Proc, f: FaultFrame, vma: Vma, slot: PteSlot, entry: SwapEntry): void {
   const { m, core } = ctx;
@@ -85,14 +100,8 @@ function swapIn(ctx: Ctx, proc: Proc, f: FaultFrame, vma: Vma, slot: PteSlot, en
     return;
   }
   const cached = pfn >= 0;
-  if (cached) {
-    const info = m.mem.used.get(pfn);
-    if (info) {
-      info.refcount++;
-      info.mappers.push(proc.pid);
-    }
-    ctx.cost += m.cost.small;
-  } else {
+  const copy = copiesOnSwapIn(f, vma, entry);
+  if (!cached) {
     const n = allocFrame(m.mem, 'anon', proc.pid);
     if (n === null) {
       killProcess(ctx, proc.pid, 'out of memory');
@@ -101,21 +110,56 @@ function swapIn(ctx: Ctx, proc: Proc, f: FaultFrame, vma: Vma, slot: PteSlot, en
     ctx.emit({ type: 'frame.alloc', pfn: n, pid: proc.pid, use: 'anon' });
     const data = sw.data[s];
     if (data) frameWords(m.mem, n).set(data);
+    // The new page belongs to the swap cache first; the mapping below takes its own reference.
+    const info = m.mem.used.get(n);
+    if (info) {
+      info.refcount = 0;
+      info.mappers = [];
+    }
     addToSwapCache(sw, m.mem, s, n);
     sw.reads++;
     ctx.cost += m.cost.swapRead;
     pfn = n;
   }
+  let mapped = pfn;
+  if (copy) {
+    const c = allocFrame(m.mem, 'anon', proc.pid);
+    if (c === null) {
+      killProcess(ctx, proc.pid, 'out of memory');
+      return;
+    }
+    ctx.emit({ type: 'frame.alloc', pfn: c, pid: proc.pid, use: 'anon' });
+    const src = m.mem.frames[pfn];
+    if (src) frameWords(m.mem, c).set(src);
+    ctx.cost += m.cost.zeroFrame;
+    mapped = c;
+  } else {
+    const info = m.mem.used.get(pfn);
+    if (info) {
+      info.refcount++;
+      info.mappers.push(proc.pid);
+    }
+  }
+  ctx.cost += m.cost.small;
   sw.count[s] = (sw.count[s] ?? 0) - 1;
-  const writable = entry.exclusive && vma.prot.w;
+  const writable = copy || (entry.exclusive && vma.prot.w);
   const dirty = writable && f.kind === 'write';
-  const [lo, hi] = encodeEntry({ pfn, rw: writable, us: true, a: true, d: dirty, nx: !vma.prot.x });
+  const [lo, hi] = encodeEntry({ pfn: mapped, rw: writable, us: true, a: true, d: dirty, nx: !vma.prot.x });
   setPte(m, proc, f.vpn, slot, lo, hi, ctx.emit);
   ctx.cost += m.cost.pteWrite;
-  noteUse(m, pfn);
-  ctx.emit({ type: 'swap.in', core: core.id, pfn, slot: s, va, cached, writable });
+  noteUse(m, mapped);
+  ctx.emit({
+    type: 'swap.in',
+    core: core.id,
+    pfn,
+    slot: s,
+    va,
+    cached,
+    writable,
+    ...(copy ? { copy: mapped } : {}),
+  });
   // A write to a page only we hold: the slot's copy is stale now, so drop it (folio_free_swap).
-  if (dirty) deleteFromSwapCache(sw, m.mem, s);
+  if (dirty && !copy) deleteFromSwapCache(sw, m.mem, s);
   if (maybeFreeSlot(sw, m.mem, s))
     ctx.emit({ type: 'swap.free', slot: s, why: dirty ? 'write-fault' : 'unused' });
   ctx.emit({ type: 'fault.resolved', core: core.id, va, how: 'swap-in' });
@@ -171,6 +215,18 @@ export function zapSwapPte(ctx: Ctx, proc: Proc, vpn: number, slot: PteSlot): bo
   }
   if (maybeFreeSlot(sw, m.mem, s)) ctx.emit({ type: 'swap.free', slot: s, why: 'munmap' });
   return true;
+}
+
+/**
+ * fork's hook before it allocates: the child needs as many page-table pages as the parent has;
+ * with a swap device, reclaim first if they are not free (as the allocator would). True when a
+ * reclaim was started (fork runs again after it).
+ */
+export function forkReclaim(ctx: Ctx, parent: Proc): boolean {
+  const { m } = ctx;
+  if (!m.swap) return false;
+  const need = tablePages(m, parent.rootPfn);
+  return freeFrameCount(m.mem) < need && startReclaim(ctx, need);
 }
 
 /** Records the access for the idealized LRU/MRU policies (only when the machine can swap). */

@@ -19,10 +19,27 @@ export interface Candidate {
   slot: number;
 }
 
+/**
+ * Pages whose access is waiting to be retried: a fault has just mapped them (or is mapping them)
+ * and the instruction has not run again yet. Reclaim leaves them alone, as Linux cannot take a
+ * page the fault handler still holds locked; without this, two threads with one free frame
+ * between them would take each other's page forever, neither access ever completing.
+ */
+function pagesInUse(m: Machine): Set<string> {
+  const keys = new Set<string>();
+  for (const core of m.cores) {
+    const pid = m.threads.find((t) => t.tid === core.tid)?.pid;
+    if (pid === undefined) continue;
+    for (const f of core.stack) if (f.fn === 'access') keys.add(`${pid}:${f.vpn}`);
+  }
+  return keys;
+}
+
 /** Frames reclaim may take: anonymous user pages, mapped or only in the swap cache. */
 export function reclaimCandidates(m: Machine, rmap: Rmap): Candidate[] {
   const sw = m.swap;
   if (!sw) return [];
+  const busy = pagesInUse(m);
   const slotsLeft = freeSlots(sw) > 0;
   const top = m.mem.hugeBase ?? m.mem.frameCount;
   const out: Candidate[] = [];
@@ -32,6 +49,7 @@ export function reclaimCandidates(m: Machine, rmap: Rmap): Candidate[] {
     const slot = slotOfFrame(sw, m.mem, pfn);
     // Mapped by nothing and not in the swap cache: only an mmu_gather still holds it.
     if (refs.length === 0 && slot < 0) continue;
+    if (refs.some((r) => busy.has(`${r.pid}:${r.vpn}`))) continue;
     // A page with no slot yet needs a free one (add_to_swap fails on a full device).
     if (slot < 0 && !slotsLeft) continue;
     out.push({ pfn, info, refs, slot });

@@ -46,6 +46,8 @@ export function narrateSwap(e: SwapEvent): string {
         ? `Frame ${e.pfn} is dirty (a PTE had D set, or slot ${e.slot} had no copy): it is written to slot ${e.slot}, after the TLB flush so no core can still change it through a stale entry.`
         : `Frame ${e.pfn} is clean and slot ${e.slot} already holds the same bytes: dropped without a write.`;
     case 'swap.in':
+      if (e.copy !== undefined)
+        return `${e.cached ? `The page is still in the swap cache (frame ${e.pfn}), no disk read` : `do_swap_page reads slot ${e.slot} into frame ${e.pfn} (a major fault)`}; it may be shared (fork), and this is a write, so in the same fault the process gets its own copy in frame ${e.copy}, mapped writable at ${e.va} (do_wp_page). The page stays in the swap cache.`;
       return `${e.cached ? `The page is still in the swap cache (frame ${e.pfn}): no disk read` : `do_swap_page reads slot ${e.slot} into frame ${e.pfn} (a major fault; the model charges the disk read to this core, Linux would let another thread run)`}, and maps it at ${e.va} ${e.writable ? 'writable (the swap entry said only this mapping had it)' : 'read-only (it may be shared; a write will copy it)'}.`;
     case 'swap.wait':
       return `Core ${e.core} finds slot ${e.slot}'s page (frame ${e.pfn}) being reclaimed by another core and waits for it (folio_lock), then looks again.`;
@@ -64,8 +66,16 @@ export function narrateSwap(e: SwapEvent): string {
 
 /** A PTE write that stores a swap entry, or null for any other write. */
 export function narrateSwapPte(e: Extract<SimEvent, { type: 'pte.write' }>): string | null {
+  if (e.level !== 1) return null;
   const entry = isSwapEntryHex(e.new);
-  if (entry && e.level === 1) {
+  const was = isSwapEntryHex(e.old);
+  if (was && !entry && BigInt(e.new) === 0n)
+    return `The kernel clears the swap entry for ${e.va} (slot ${was.offset} has one user less). A non-present entry is never cached, so no TLB needs flushing for it.`;
+  if (entry && was)
+    return `The swap entry for ${e.va} (slot ${entry.offset}) loses its E mark: after fork the page may be shared, so a swap-in must not map it writable.`;
+  if (entry && BigInt(e.old) === 0n)
+    return `fork copies the swap entry for ${e.va} into process ${e.pid}'s page table (${e.new}, slot ${entry.offset}): the slot now has one more user (swap_duplicate).`;
+  if (entry) {
     return `The kernel replaces the PTE for ${e.va} with a swap entry (${e.new}: P=0, type ${entry.type}, offset ${entry.offset} stored inverted in bits 9-58${entry.exclusive ? ", E set: the page was this mapping's alone" : ''}). The MMU ignores a non-present entry; the fault handler will read it. Other TLBs may still cache the old mapping until the flush.`;
   }
   return null;
