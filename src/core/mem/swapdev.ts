@@ -70,12 +70,8 @@ export function freeSlots(sw: SwapDevice): number {
 /** The frame in the swap cache for slot `s`, or -1 (a link to a frame since freed is no link). */
 export function cachedFrame(sw: SwapDevice, mem: PhysMem, s: number): number {
   const pfn = sw.cachePfn[s] ?? -1;
-  if (pfn < 0) return -1;
-  if (mem.used.get(pfn)?.seq !== sw.cacheSeq[s]) {
-    sw.cachePfn[s] = -1;
-    return -1;
-  }
-  return pfn;
+  // Pure (views call it too): a stale link simply reads as none.
+  return pfn >= 0 && mem.used.get(pfn)?.seq === sw.cacheSeq[s] ? pfn : -1;
 }
 
 /** The slot whose swap-cache page is frame `pfn`, or -1. */
