@@ -165,8 +165,7 @@ export function FramesHead() {
       {sw && (
         <span data-testid="swap-summary">
           {' '}
-          · swap ({sw.policy}): {sw.used} of {plural(sw.slots, 'slot')} used, {plural(sw.writes, 'write')},{' '}
-          {plural(sw.reads, 'read')}
+          · swap ({sw.policy}): {sw.used}/{sw.slots} slots, {sw.writes} out, {sw.reads} in
         </span>
       )}
     </span>
@@ -231,7 +230,7 @@ export function FramesBody({ tabpanel }: { tabpanel?: TabPanelProps }) {
             <span className="chip frames-key frames-key-zero">zero page</span>
             <span className="chip frames-key frames-key-kernel">kernel</span>
             <span className="chip frames-key frames-key-free">freed</span>
-            {frames.swap && <span className="chip frames-key">P1 sN: in the swap cache (slot N)</span>}
+            {frames.swap && <span className="chip frames-key">sN: in the swap cache, slot N</span>}
             <span className="chip frames-key frames-key-changed">changed this step</span>
           </span>
         )}

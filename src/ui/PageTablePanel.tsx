@@ -26,7 +26,7 @@ const MAX_ROWS = 8;
 const SCALE_MIN = 0.7;
 const SCALE_MAX = 1.6;
 
-type RowKind = 'entry' | 'cleared' | 'missing' | 'more';
+type RowKind = 'entry' | 'cleared' | 'missing' | 'more' | 'swap';
 
 interface Row {
   key: string;
@@ -83,7 +83,7 @@ function buildBox(
       rows.push({
         key: `s${e.index}`,
         index: e.index,
-        kind: 'cleared',
+        kind: 'swap',
         flags: 'swap',
         target: `→ slot ${e.swapSlot}`,
         onWalk: walkIndex === e.index,
