@@ -215,7 +215,15 @@ export type EventBody =
   | { type: 'thread.wake'; tid: number; core: number; flag: string }
   | { type: 'compute'; core: number; tid: number; cycles: number }
   /** Direct reclaim starts: the fault needs `need` frames and only `free` are free. */
-  | { type: 'reclaim.begin'; core: number; free: number; need: number; policy: ReplacePolicyName }
+  | {
+      type: 'reclaim.begin';
+      core: number;
+      free: number;
+      need: number;
+      policy: ReplacePolicyName;
+      /** What is waiting for the frames. */
+      forOp: 'page fault' | 'fork';
+    }
   /** Clock looked at a frame's PTEs: `young` (A set, now cleared: a second chance) or not. */
   | { type: 'reclaim.scan'; core: number; pfn: number; young: boolean; vas: string[] }
   /** Reclaim picked its victim and the slot it goes to (`hadCopy`: the slot already holds its bytes). */

@@ -38,7 +38,7 @@ export type ReclaimFrame = Extract<Frame, { fn: 'reclaim' }>;
  * Starts a direct reclaim on this core if there is anything to reclaim; the caller's frame (the
  * page fault) stays below it and runs again once the reclaim is done. False: nothing to take.
  */
-export function startReclaim(ctx: Ctx, need: number): boolean {
+export function startReclaim(ctx: Ctx, need: number, forOp: 'page fault' | 'fork'): boolean {
   const { m, core } = ctx;
   const sw = m.swap;
   if (!sw || reclaimCandidates(m, buildRmap(m)).length === 0) return false;
@@ -48,6 +48,7 @@ export function startReclaim(ctx: Ctx, need: number): boolean {
     free: freeFrameCount(m.mem),
     need,
     policy: sw.policy,
+    forOp,
   });
   ctx.cost += m.cost.small;
   core.stack.push({

@@ -63,7 +63,7 @@ export function swapFault(ctx: Ctx, proc: Proc, f: FaultFrame, vma: Vma): boolea
   const slot = findPte(m, proc, f.vpn);
   const entry = slot ? decodeSwapEntry(slot.lo, slot.hi) : null;
   const need = missingTables(m, proc, f.vpn) + dataFrames(m, f, vma, slot, entry);
-  if (freeFrameCount(m.mem) < need && startReclaim(ctx, need)) return true;
+  if (freeFrameCount(m.mem) < need && startReclaim(ctx, need, 'page fault')) return true;
   if (!slot || !entry) return false;
   swapIn(ctx, proc, f, vma, slot, entry);
   return true;
@@ -226,7 +226,7 @@ export function forkReclaim(ctx: Ctx, parent: Proc): boolean {
   const { m } = ctx;
   if (!m.swap) return false;
   const need = tablePages(m, parent.rootPfn);
-  return freeFrameCount(m.mem) < need && startReclaim(ctx, need);
+  return freeFrameCount(m.mem) < need && startReclaim(ctx, need, 'fork');
 }
 
 /** Records the access for the idealized LRU/MRU policies (only when the machine can swap). */

@@ -30,7 +30,7 @@ const POLICY: Record<string, string> = {
 export function narrateSwap(e: SwapEvent): string {
   switch (e.type) {
     case 'reclaim.begin':
-      return `Core ${e.core}'s page fault needs ${e.need} free frame${e.need === 1 ? '' : 's'} and ${e.free === 0 ? 'none is' : `only ${e.free} ${e.free === 1 ? 'is' : 'are'}`} free: the faulting thread reclaims memory itself (direct reclaim) with the ${POLICY[e.policy] ?? e.policy} policy.`;
+      return `Core ${e.core}'s ${e.forOp === 'fork' ? "fork (for the child's page tables)" : 'page fault'} needs ${e.need} free frame${e.need === 1 ? '' : 's'} and ${e.free === 0 ? 'none is' : `only ${e.free} ${e.free === 1 ? 'is' : 'are'}`} free: the faulting thread reclaims memory itself (direct reclaim) with the ${POLICY[e.policy] ?? e.policy} policy.`;
     case 'reclaim.scan':
       return e.young
         ? `The clock hand reaches frame ${e.pfn}: its PTE's A bit is set (${e.vas.join(', ')} was used), so the kernel clears A and gives it a second chance. On x86 Linux clears A without a TLB flush (ptep_clear_flush_young): accesses through a TLB entry that is still cached do not set A again, so a hot page can look unused to the next pass.`
@@ -39,8 +39,8 @@ export function narrateSwap(e: SwapEvent): string {
       return `Victim: frame ${e.pfn}${e.vas.length ? ` (${e.vas.join(', ')})` : ''}, ${e.why}. ${e.hadCopy ? `It is in the swap cache: slot ${e.slot} already holds a copy.` : `It gets swap slot ${e.slot} and joins the swap cache (add_to_swap).`}`;
     case 'reclaim.end':
       return e.freed
-        ? `Reclaim on core ${e.core} is done: one frame is free, and the page fault tries again.`
-        : `Reclaim on core ${e.core} freed nothing this time; the page fault tries again.`;
+        ? `Reclaim on core ${e.core} is done: one frame is free, and the kernel retries the allocation.`
+        : `Reclaim on core ${e.core} freed nothing this time; the kernel tries again.`;
     case 'swap.out':
       return e.dirty
         ? `Frame ${e.pfn} is dirty (a PTE had D set, or slot ${e.slot} had no copy): it is written to slot ${e.slot}, after the TLB flush so no core can still change it through a stale entry.`
