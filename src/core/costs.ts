@@ -48,6 +48,12 @@ export interface CostModel {
   sfenceVmaAsid: number;
   /** Bookkeeping steps (find a VMA, take a lock, set a flag). */
   small: number;
+  /** Read one 4 KiB page from the swap device: 20 us, the low end of "NVMe SSDs achieve 20-100
+   * microseconds" (Pure Storage, "What is NVMe?"; a vendor page, not a measurement here). */
+  swapRead: number;
+  /** Write one 4 KiB page to the swap device: 30 us (assumption: NVMe writes are quoted a little
+   * slower than reads; same secondary sources). The model charges it to the reclaiming core. */
+  swapWrite: number;
 }
 
 export const DEFAULT_COSTS: CostModel = {
@@ -72,6 +78,8 @@ export const DEFAULT_COSTS: CostModel = {
   sfenceVma: 250,
   sfenceVmaAsid: 300,
   small: 20,
+  swapRead: 50_000,
+  swapWrite: 75_000,
 };
 
 /** Linux's tlb_single_page_flush_ceiling (arch/x86/mm/tlb.c): above it, a full flush. */

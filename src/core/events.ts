@@ -8,6 +8,8 @@ export type InvalidateScope = 'page' | 'asid' | 'all' | 'global';
 export type TlbiOpName = 'VALE1IS' | 'VAE1IS' | 'ASIDE1IS';
 /** TLB levels a hit can come from (src/core/tlb/hierarchy.ts TlbHitLevel without 'miss'). */
 export type TlbHitLevelName = 'l1d' | 'l1i' | 'l1' | 'l2';
+/** Reclaim's replacement policies (spec machine.swap.policy). */
+export type ReplacePolicyName = 'clock' | 'fifo' | 'lru' | 'opt' | 'mru';
 
 export type EventBody =
   | {
@@ -401,13 +403,55 @@ export type EventBody =
       evicted?: string;
     }
   /** machine.psc: a page fault dropped the entries that would be used for `va` (SDM 4.10.4.1). */
-  | { type: 'psc.invalidate'; core: number; va: string; removed: number; reason: string };
+  | { type: 'psc.invalidate'; core: number; va: string; removed: number; reason: string }
+  /** Direct reclaim starts: the fault needs `need` frames and only `free` are free. */
+  | {
+      type: 'reclaim.begin';
+      core: number;
+      free: number;
+      need: number;
+      policy: ReplacePolicyName;
+      /** What is waiting for the frames. */
+      forOp: 'page fault' | 'fork';
+    }
+  /** Clock looked at a frame's PTEs: `young` (A set, now cleared: a second chance) or not. */
+  | { type: 'reclaim.scan'; core: number; pfn: number; young: boolean; vas: string[] }
+  /** Reclaim picked its victim and the slot it goes to (`hadCopy`: the slot already holds its bytes). */
+  | {
+      type: 'reclaim.victim';
+      core: number;
+      pfn: number;
+      policy: ReplacePolicyName;
+      why: string;
+      slot: number;
+      hadCopy: boolean;
+      vas: string[];
+    }
+  /** A reclaim run ends (`freed`: its victim's frame went back to the allocator). */
+  | { type: 'reclaim.end'; core: number; freed: boolean }
+  /** The victim reached its slot: written (`dirty`) or dropped without a write (clean, the slot has it). */
+  | { type: 'swap.out'; core: number; pfn: number; slot: number; dirty: boolean }
+  /** A fault brought a page back: from the swap cache (`cached`, no read) or read from the slot. */
+  | {
+      type: 'swap.in';
+      core: number;
+      pfn: number;
+      slot: number;
+      va: string;
+      cached: boolean;
+      writable: boolean;
+      /** A write to a shared page: the frame this process got its own copy in (do_wp_page). */
+      copy?: number;
+    }
+  /** A fault waits for another core's reclaim of the same page to finish (folio_lock). */
+  | { type: 'swap.wait'; core: number; pfn: number; slot: number }
+  /** A swap slot is free again. */
+  | { type: 'swap.free'; slot: number; why: 'munmap' | 'write-fault' | 'unused' };
 
 /** Paging-structure caches (src/core/tlb/psc.ts PscName). */
 export type PscCacheName = 'PML4E' | 'PDPTE' | 'PDE';
 
 /** The kernel's user-copy routines (include/linux/uaccess.h). */
 export type UaccessFn = 'copy_from_user' | 'copy_to_user' | 'get_user';
-
 export type SimEvent = EventBody & { step: number; tick: number };
 export type EventType = SimEvent['type'];

@@ -3,6 +3,7 @@
 import type { X86Control } from './arch/x86_64/walk';
 import type { CostModel } from './costs';
 import type { PhysMem } from './mem/physmem';
+import type { SwapDevice } from './mem/swapdev';
 import type { PrngState } from './prng';
 import type { ScenarioSpec } from './spec';
 import type { TlbHierarchy } from './tlb/hierarchy';
@@ -242,7 +243,24 @@ export type Frame =
   | RwFrame
   | IoctlFrame
   | { fn: 'pinwait'; vpn: number; pages: number; since: number }
-  | { fn: 'faultlock'; phase: 'spin' | 'release'; lock: string; since: number };
+  | { fn: 'faultlock'; phase: 'spin' | 'release'; lock: string; since: number }
+  | {
+      /** Direct reclaim (mm/vmscan.c) by a thread whose allocation would fail: one victim. */
+      fn: 'reclaim';
+      phase: 'scan' | 'unmap' | 'write' | 'free';
+      /** Frames the waiting allocation needs. */
+      need: number;
+      /** Frames the clock hand has looked at so far (bounded: two turns at most). */
+      scanned: number;
+      victim: number;
+      slot: number;
+      /** Some PTE had D set, or the slot held no copy yet: the page must be written. */
+      dirty: boolean;
+      /** Mappings turned into swap entries, whose flush is due: [pid, vpn] pairs. */
+      cleared: [number, number][];
+      /** Frame references taken off PTEs, put after the flush (the mmu_gather rule). */
+      refs: number;
+    };
 
 /** read(2) or write(2) in progress (src/core/kernel/syscallRw.ts). */
 export interface RwFrame {
@@ -408,4 +426,6 @@ export interface Machine {
   monitor: boolean;
   /** The uaccess lessons' kernel state (files, pins, EFLAGS.AC, locks); absent until used. */
   ua?: UaState;
+  /** The swap device (spec.machine.swap): reclaim and swap-in exist only when it does. */
+  swap?: SwapDevice;
 }

@@ -243,10 +243,22 @@ export interface ScenarioSpec {
      * or true for small assumed sizes (src/core/tlb/psc.ts). Absent or false: none.
      */
     psc?: boolean | { pml4: number; pdpt: number; pde: number };
+    /**
+     * A swap device: reclaim then runs when a page fault's allocation would fail, picking a
+     * victim by `policy` (clock = second chance on the A bits; the others are idealized textbook
+     * policies), and pages come back on the next touch.
+     */
+    swap?: SwapSpec;
   };
   processes: ProcessSpec[];
   threads: ThreadSpec[];
   keyMoments: KeyMoment[];
   /** Files for sys_read/sys_write, by descriptor. */
   files?: FileSpec[];
+}
+
+export interface SwapSpec {
+  /** Slots of one page each. */
+  slots: number;
+  policy: 'clock' | 'fifo' | 'lru' | 'opt' | 'mru';
 }

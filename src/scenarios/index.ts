@@ -15,6 +15,7 @@ import { noShootdownBug } from './builtin/noShootdownBug';
 import { lazyPscBug, walkPsc } from './builtin/pagingStructureCaches';
 import { protocolCompare } from './builtin/protocolCompare';
 import { segfault } from './builtin/segfault';
+import { swapOutIn } from './builtin/swapOutIn';
 import { tlbHierarchy } from './builtin/tlbHierarchy';
 import { upgradeLinux, upgradeNeedsNoIpi } from './builtin/upgradeNeedsNoIpi';
 import { walkBasics } from './builtin/walkBasics';
@@ -61,6 +62,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   pageLockContentionPerPage,
   walkPsc,
   lazyPscBug,
+  swapOutIn,
 ];
 
 export function findScenario(id: string): ScenarioSpec | undefined {

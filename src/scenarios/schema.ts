@@ -111,10 +111,11 @@ export const scenarioSchema = z.object({
   seed: z.number().int().min(0).max(0xffffffff),
   machine: z.object({
     cores: z.number().int().min(1).max(64),
+    // 8 frames: enough for the zero page, one process's four page tables and two pages (swap-out-in).
     frames: z
       .number()
       .int()
-      .min(16)
+      .min(8)
       .max(1 << 20),
     tlb: z
       .object({
@@ -167,6 +168,13 @@ export const scenarioSchema = z.object({
         ],
         { error: 'true, false, or entry counts { pml4: 0-64, pdpt: 0-64, pde: 0-256 }' },
       )
+      .optional(),
+    swap: z
+      .object({
+        slots: z.number().int().min(1).max(1024),
+        policy: z.enum(['clock', 'fifo', 'lru', 'opt', 'mru']),
+      })
+      .strict()
       .optional(),
   }),
   processes: z

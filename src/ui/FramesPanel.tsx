@@ -62,8 +62,13 @@ export function frameDetail(f: FrameView, procs: readonly ProcView[] | undefined
     parts.push(
       f.mappers.length ? `mapped by ${f.mappers.map((p) => `process ${p}`).join(', ')}` : 'no user mappings',
     );
-    if (f.state !== 'zero' && f.state !== 'reserved' && f.mappers.length > 0 && f.refcount > f.mappers.length)
-      parts.push(`${plural(f.refcount - f.mappers.length, 'reference')} held until a TLB flush ends`);
+    if (f.swapSlot !== undefined)
+      parts.push(
+        `in the swap cache: swap slot ${f.swapSlot} holds a copy, so if it stays clean reclaim can drop it without a write`,
+      );
+    const held = f.refcount - f.mappers.length - (f.swapSlot === undefined ? 0 : 1);
+    if (f.state !== 'zero' && f.state !== 'reserved' && f.mappers.length > 0 && held > 0)
+      parts.push(`${plural(held, 'reference')} held until a TLB flush ends`);
   }
   if (f.change) parts.push(CHANGE[f.change]);
   return parts.join(' · ');
@@ -84,6 +89,7 @@ function tag(f: FrameView): string {
     case 'cow':
       return `${who} ×${f.refcount}`;
     case 'anon':
+      if (f.swapSlot !== undefined) return `${who} s${f.swapSlot}`;
       return f.span > 1 ? `${sizeName(f.span)} ${who}` : who;
   }
 }
@@ -115,6 +121,7 @@ function Cell({
         data-state={f.state}
         data-pid={f.pid}
         data-refcount={f.refcount}
+        data-swap-slot={f.swapSlot ?? ''}
         data-change={f.change ?? ''}
         // Restart the flash when the same frame changes again in a later step.
         key={f.change ? `c${step}` : 'n'}
@@ -146,14 +153,21 @@ function Gap({ start, end, known }: { start: number; end: number; known: boolean
   );
 }
 
-/** How many frames are in use and free, for the head of the panel. */
+/** How many frames are in use and free, for the head of the panel (and the swap device's slots). */
 export function FramesHead() {
   const frames = useVm((s) => s.snapshot?.frames);
   if (!frames) return null;
+  const sw = frames.swap;
   return (
     <span className="panel-what frames-summary" data-testid="frames-summary">
       <b>{frames.used.toLocaleString('en-US')}</b> of {frames.total.toLocaleString('en-US')} frames in use ·{' '}
       {frames.free.toLocaleString('en-US')} free
+      {sw && (
+        <span data-testid="swap-summary">
+          {' '}
+          · swap ({sw.policy}): {sw.used}/{sw.slots} slots, {sw.writes} out, {sw.reads} in
+        </span>
+      )}
     </span>
   );
 }
@@ -216,6 +230,7 @@ export function FramesBody({ tabpanel }: { tabpanel?: TabPanelProps }) {
             <span className="chip frames-key frames-key-zero">zero page</span>
             <span className="chip frames-key frames-key-kernel">kernel</span>
             <span className="chip frames-key frames-key-free">freed</span>
+            {frames.swap && <span className="chip frames-key">sN: in the swap cache, slot N</span>}
             <span className="chip frames-key frames-key-changed">changed this step</span>
           </span>
         )}

@@ -26,7 +26,7 @@ const MAX_ROWS = 8;
 const SCALE_MIN = 0.7;
 const SCALE_MAX = 1.6;
 
-type RowKind = 'entry' | 'cleared' | 'missing' | 'more';
+type RowKind = 'entry' | 'cleared' | 'missing' | 'more' | 'swap';
 
 interface Row {
   key: string;
@@ -77,6 +77,21 @@ function buildBox(
   const rows: Row[] = [];
   const childOf = new Map<number, PtNodeView>();
   for (const e of table.entries) {
+    if (e.swapSlot !== undefined) {
+      // A swap entry (P=0): the page is on the swap device; the fault handler will bring it back.
+      const w = myWrites.get(e.index);
+      rows.push({
+        key: `s${e.index}`,
+        index: e.index,
+        kind: 'swap',
+        flags: 'swap',
+        target: `→ slot ${e.swapSlot}`,
+        onWalk: walkIndex === e.index,
+        changed: w !== undefined,
+        title: `PT[${e.index}] = ${e.raw}, covers ${e.va}: not present, a swap entry for slot ${e.swapSlot}${w ? ` (written this step, was ${w.old})` : ''}`,
+      });
+      continue;
+    }
     if (!isPresent(e.flags)) continue;
     const w = myWrites.get(e.index);
     if (e.child) childOf.set(e.index, e.child);

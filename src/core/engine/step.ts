@@ -10,6 +10,7 @@ import { stepMunmap } from '../kernel/munmap';
 import { startNextOp } from '../kernel/program';
 import { stepExec } from '../kernel/exec';
 import { stepTeardown } from '../kernel/exitMm';
+import { stepReclaim } from '../kernel/reclaim';
 import type { Core, Frame, Machine } from '../machine';
 import { nextBelow } from '../prng';
 import { stepIpi, stepShootdown } from '../smp/shootdown/linuxX86';
@@ -145,6 +146,8 @@ function runFrame(ctx: Ctx, f: Frame): void {
     case 'pinwait':
     case 'faultlock':
       return runUaccessFrame(ctx, f);
+    case 'reclaim':
+      return stepReclaim(ctx, f);
     default: {
       const never: never = f;
       throw new Error(`internal: unknown frame ${JSON.stringify(never)}`);

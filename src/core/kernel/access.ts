@@ -6,6 +6,7 @@ import type { Frame } from '../machine';
 import { readWord, writeWord } from '../mem/physmem';
 import { translate } from '../mmu/translate';
 import { paHex, vaHex } from './emit';
+import { noteUse } from './swap';
 import { finishOp } from './thread';
 
 const out = newWalkOut();
@@ -47,6 +48,7 @@ export function stepAccess(ctx: Ctx, f: Extract<Frame, { fn: 'access' }>): void 
     });
     return;
   }
+  if (m.swap) noteUse(m, out.pfn); // for the idealized LRU/MRU reclaim policies
   const word = f.off >>> 2;
   let value: number;
   if (f.kind === 'write') {

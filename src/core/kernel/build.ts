@@ -7,6 +7,7 @@ import { DEFAULT_COSTS } from '../costs';
 import { parseHex } from '../hex';
 import type { Core, Machine, Op, Proc, ProtBits, Thread } from '../machine';
 import { allocFrame, allocFrameRun, createPhysMem } from '../mem/physmem';
+import { createSwapDevice } from '../mem/swapdev';
 import { seedPrng } from '../prng';
 import type { OpSpec, ScenarioSpec } from '../spec';
 import { coreTlbSeed, createCoreTlb } from '../tlb/machineTlb';
@@ -167,6 +168,7 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
     record: true,
     monitor: true,
   };
+  if (spec.machine.swap) m.swap = createSwapDevice(spec.machine.swap.slots, spec.machine.swap.policy);
   for (const [i, ps] of spec.processes.entries()) {
     if (ps.forkOf !== undefined) {
       // Created by fork at run time: no address space yet, and not alive.

@@ -8,6 +8,7 @@
 //  - execve tears down the old mm the same way once the new one is loaded (exec.ts).
 // Simplification: a program that simply runs out of operations ends its thread without tearing
 // down the mm, so the final state stays visible; only an `exit` op shows exit_mmap.
+import { isSwapPte, zapSwapPte } from './swap';
 import { entryPfn, LEVEL_SPAN, PTE_P, PTE_PS } from '../arch/x86_64/pte';
 import { readEntry } from '../arch/x86_64/walk';
 import type { Ctx } from '../engine/ctx';
@@ -52,7 +53,7 @@ export function teardownFrame(
     if ((v.pageShift ?? 12) > 12) continue; // large pages stay mapped for the whole run (model)
     for (let vpn = v.startVpn; vpn < v.endVpn; vpn++) {
       const slot = findPte(m, view, vpn);
-      if (slot && (slot.lo & PTE_P) !== 0) todo.push(vpn);
+      if (slot && ((slot.lo & PTE_P) !== 0 || isSwapPte(slot))) todo.push(vpn);
     }
   }
   return {
@@ -108,7 +109,9 @@ export function stepTeardown(ctx: Ctx, f: TeardownFrame): void {
       const vpn = f.todo.shift();
       if (vpn !== undefined) {
         const slot = findPte(m, view, vpn);
-        if (slot && (slot.lo & PTE_P) !== 0) {
+        // A swapped-out page: drop the slot's use (free_swap_and_cache), no flush needed.
+        if (slot && (slot.lo & PTE_P) === 0) zapSwapPte(ctx, view, vpn, slot);
+        else if (slot && (slot.lo & PTE_P) !== 0) {
           setPte(m, view, vpn, slot, 0, 0, ctx.emit);
           ctx.cost += m.cost.pteWrite;
           const pfn = entryPfn(slot.lo, slot.hi);

@@ -10,6 +10,7 @@ import type { Frame } from '../machine';
 import { allocFrame, frameWords, unmapFrame } from '../mem/physmem';
 import { vaHex } from './emit';
 import { ensurePte, markPending, type PteSlot, setPte } from './pagetable';
+import { swapFault } from './swap';
 import { killProcess } from './thread';
 import { kernelModeBadArea } from './extable';
 import { takeFaultLock } from './faultLock';
@@ -50,6 +51,8 @@ export function stepFault(ctx: Ctx, f: Extract<Frame, { fn: 'fault' }>): void {
     core.stack.pop();
     return;
   }
+  // With a swap device: direct reclaim if this fault's allocations would fail, and swap-in (swap.ts).
+  if (swapFault(ctx, proc, f, vma)) return;
   const slot = ensurePte(m, proc, f.vpn, ctx.emit);
   if (!slot) {
     // Out of memory: the model has no OOM killer; the thread dies as with VM_FAULT_OOM.

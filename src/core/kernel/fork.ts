@@ -11,6 +11,7 @@ import type { Frame } from '../machine';
 import { allocFrame } from '../mem/physmem';
 import { vaHex } from './emit';
 import { ensurePte, findPte, markPending, setPte } from './pagetable';
+import { forkReclaim, forkSwapPte, isSwapPte } from './swap';
 import { finishOp } from './thread';
 import { findVma, protString } from './vma';
 import { linkKernelHalf } from './kernelHalf';
@@ -30,6 +31,7 @@ export function stepFork(ctx: Ctx, f: ForkFrame): void {
   };
   switch (f.phase) {
     case 'enter': {
+      if (forkReclaim(ctx, parent)) return; // with swap: direct reclaim for the child's page tables
       ctx.emit({ type: 'syscall.enter', core: core.id, tid: th.tid, name: 'fork', args: [] });
       ctx.cost += m.cost.kernelEntry;
       if (!child || child.alive || child.rootPfn >= 0) return exit(-11); // EAGAIN: no such slot
@@ -54,7 +56,7 @@ export function stepFork(ctx: Ctx, f: ForkFrame): void {
         });
         for (let vpn = v.startVpn; vpn < v.endVpn; vpn++) {
           const slot = findPte(m, parent, vpn);
-          if (slot && (slot.lo & PTE_P) !== 0) f.todo.push(vpn);
+          if (slot && ((slot.lo & PTE_P) !== 0 || isSwapPte(slot))) f.todo.push(vpn);
         }
       }
       f.phase = 'copy';
@@ -62,7 +64,8 @@ export function stepFork(ctx: Ctx, f: ForkFrame): void {
     }
     case 'copy': {
       const vpn = f.todo.shift();
-      if (vpn !== undefined && child) {
+      // A swap entry is copied by swap.ts (swap_duplicate); a present page below.
+      if (vpn !== undefined && child && !forkSwapPte(ctx, parent, child, vpn)) {
         const src = findPte(m, parent, vpn);
         const dst = ensurePte(m, child, vpn, ctx.emit);
         if (!src || !dst) return exit(-12);

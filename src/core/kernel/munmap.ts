@@ -10,6 +10,7 @@ import type { Frame } from '../machine';
 import { vaHex } from './emit';
 import { unmapFrame } from '../mem/physmem';
 import { findPdSlot, findPte, markPending, setPte } from './pagetable';
+import { zapSwapPte } from './swap';
 import { finishOp } from './thread';
 import { removeRange } from './vma';
 import { beyondTaskSize } from './kernelSpace';
@@ -52,6 +53,7 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
       while (f.i < f.pages) {
         const vpn = f.vpn + f.i++;
         const slot = findPte(m, proc, vpn);
+        if (slot && (slot.lo & PTE_P) === 0 && zapSwapPte(ctx, proc, vpn, slot)) continue;
         if (!slot || (slot.lo & PTE_P) === 0) continue;
         setPte(m, proc, vpn, slot, 0, 0, ctx.emit);
         ctx.cost += m.cost.pteWrite;

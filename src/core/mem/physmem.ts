@@ -16,6 +16,8 @@ export interface FrameInfo {
   mappers: number[];
   /** Which allocation this is (increases with every allocFrame), to tell a reused frame apart. */
   seq: number;
+  /** The engine step of the last access that reached this frame (recorded only with swap: LRU/MRU). */
+  lastUse?: number;
 }
 
 export interface PhysMem {

@@ -5,6 +5,7 @@ import { entryPfn, PTE_P } from '../arch/x86_64/pte';
 import type { SimEvent } from '../events';
 import type { Machine } from '../machine';
 import type { FrameKind } from '../mem/physmem';
+import { cachedFrame } from '../mem/swapdev';
 
 /** What a frame is, for colouring: its kind, with anonymous frames shared copy-on-write apart. */
 export type FrameState = FrameKind | 'cow' | 'free';
@@ -26,6 +27,8 @@ export interface FrameView {
   /** Frames covered: 1, or 512 / 262144 for the first frame of a 2 MiB / 1 GiB page. */
   span: number;
   change: FrameChange | null;
+  /** In the swap cache as the copy of this swap slot (reclaim can drop it clean). */
+  swapSlot?: number;
 }
 
 export interface FreeRange {
@@ -49,6 +52,18 @@ export interface FramesView {
   /** Free ranges left out of `freeRanges`. */
   freeRangesOmitted: number;
   zeroPfn: number;
+  /** The swap device, when the machine has one. */
+  swap?: SwapView;
+}
+
+export interface SwapView {
+  slots: number;
+  policy: string;
+  /** Slots in use. */
+  used: number;
+  /** Pages written to the device and read from it so far. */
+  writes: number;
+  reads: number;
 }
 
 /** Frames listed at most (besides those this step changed): the panel draws no more than this. */
@@ -129,6 +144,15 @@ export function framesView(
   }
   gap(next, total - 1);
 
+  // Swap-cache links, by frame (a frame is in the cache for at most one slot).
+  const cacheSlot = new Map<number, number>();
+  if (m.swap) {
+    for (let s = 0; s < m.swap.slots; s++) {
+      const pfn = cachedFrame(m.swap, mem, s);
+      if (pfn >= 0) cacheSlot.set(pfn, s);
+    }
+  }
+
   // The frames listed: this step's first, then the lowest, up to the cap; shown by number.
   const keep = new Set<number>();
   for (const pfn of changes.keys()) keep.add(pfn);
@@ -142,15 +166,19 @@ export function framesView(
     }
     const info = mem.used.get(pfn);
     if (!info) continue;
+    const slot = cacheSlot.get(pfn);
+    // The swap cache's own reference does not make a frame shared.
+    const refs = info.refcount - (slot === undefined ? 0 : 1);
     frames.push({
       pfn,
-      state: info.kind === 'anon' && info.refcount > 1 ? 'cow' : info.kind,
+      state: info.kind === 'anon' && refs > 1 ? 'cow' : info.kind,
       pid: info.pid,
       refcount: info.refcount,
       mappers: info.mappers.slice(),
       seq: info.seq,
       span: spansByIndex[i] ?? 1,
       change: changes.get(pfn) ?? null,
+      ...(slot === undefined ? {} : { swapSlot: slot }),
     });
   }
   // Frames freed this step are free now: listed once more, so the panel can show them go.
@@ -168,5 +196,16 @@ export function framesView(
     freeRanges,
     freeRangesOmitted,
     zeroPfn: m.zeroPfn,
+    ...(m.swap
+      ? {
+          swap: {
+            slots: m.swap.slots,
+            policy: m.swap.policy,
+            used: m.swap.used.filter(Boolean).length,
+            writes: m.swap.writes,
+            reads: m.swap.reads,
+          },
+        }
+      : {}),
   };
 }

@@ -4,6 +4,7 @@ import type { SimEvent } from '../events';
 import { narrateThreads } from './narrateThreads';
 import { narrateUaccess } from './narrateUaccess';
 import { narratePsc, pscInvalidateSuffix } from './narratePsc';
+import { narrateSwap, narrateSwapPte } from './narrateSwap';
 
 const LEVEL: Record<number, string> = { 5: 'PML5', 4: 'PML4', 3: 'PDPT', 2: 'PD', 1: 'PT' };
 const PF_BITS = ['P', 'W', 'U', 'RSVD', 'I'];
@@ -68,6 +69,7 @@ export function narrate(e: SimEvent): string {
         pscInvalidateSuffix(e.psc)
       );
     case 'pte.write':
+      if (narrateSwapPte(e) !== null) return narrateSwapPte(e) as string;
       if (e.new === '0x0000000000000000') {
         return e.level === 1
           ? `The kernel clears the PTE for ${e.va} (table frame ${e.table}, index ${e.index}). Other TLBs may still cache it.`
@@ -256,6 +258,15 @@ export function narrate(e: SimEvent): string {
     case 'psc.fill':
     case 'psc.invalidate':
       return narratePsc(e);
+    case 'reclaim.begin':
+    case 'reclaim.scan':
+    case 'reclaim.victim':
+    case 'reclaim.end':
+    case 'swap.out':
+    case 'swap.in':
+    case 'swap.wait':
+    case 'swap.free':
+      return narrateSwap(e);
     default: {
       const never: never = e;
       return String(never);

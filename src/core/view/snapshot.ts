@@ -2,6 +2,7 @@
 // data, small enough to post every animation frame. The panels never see the machine itself.
 import type { EventMarks } from './eventMarks';
 import { entryPfn, flagString, PTE_P, PTE_PS } from '../arch/x86_64/pte';
+import { decodeSwapEntry } from '../arch/x86_64/swapEntry';
 import type { SimEvent } from '../events';
 import { hex, hexEntry } from '../hex';
 import { vaHex } from '../kernel/emit';
@@ -120,6 +121,8 @@ export interface PtEntryView {
   pfn: number;
   leaf: boolean;
   child: PtNodeView | null;
+  /** A not-present PTE holding a swap entry: the slot it names. */
+  swapSlot?: number;
 }
 
 export interface PtNodeView {
@@ -314,6 +317,7 @@ function tableView(
         pfn: target,
         leaf,
         child: present && !leaf ? tableView(m, target, level - 1, vpn, budget) : null,
+        ...swapSlotOf(level, lo, hi),
       });
     }
   }
@@ -582,4 +586,10 @@ function lastAccess(stepEvents: readonly SimEvent[]): Snapshot['access'] {
     pa: done?.type === 'access.done' ? done.pa : null,
     leafLevel: done ? leafLevel : null,
   };
+}
+
+/** The slot a level-1 swap entry names, as an optional field (Linux x86-64 swap PTE format). */
+function swapSlotOf(level: number, lo: number, hi: number): { swapSlot?: number } {
+  const e = level === 1 ? decodeSwapEntry(lo, hi) : null;
+  return e ? { swapSlot: e.offset } : {};
 }
