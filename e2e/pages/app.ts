@@ -52,7 +52,11 @@ export class AppPage {
   /** Opens the app (optionally at a fragment such as `#s=munmap-shootdown&step=20`). */
   async open(fragment = ''): Promise<void> {
     await this.page.goto(`/${fragment}`);
-    await expect(this.controls.counter).toHaveText(/^\d+$/);
+    // A stepped view shows its step counter; the protocol comparison (no steps) its table.
+    const shown = this.controls.counter
+      .filter({ hasText: /^\d+$/ })
+      .or(this.page.locator('[data-testid="panel-compare"][data-ready="true"]'));
+    await expect(shown.first()).toBeVisible({ timeout: 20_000 });
   }
 
   /** The fragment of the current URL. */

@@ -1,7 +1,11 @@
 // Module-level actions: the only way the UI changes anything. They update the store and send
 // commands through the one worker client; the worker's snapshots come back through the client.
+import type { Protocol } from '../core/spec';
 import type { RunUntil } from '../worker/protocol';
 import {
+  COMPARE_LESSON,
+  DEFAULT_COMPARE_PROTOCOLS,
+  DEFAULT_COMPARE_SCENARIO,
   DEFAULT_OSTEP_PROBLEM,
   DEFAULT_POLICY_FRAMES,
   DEFAULT_POLICY_STRING,
@@ -50,6 +54,10 @@ export function loadScenario(scenarioId: string, step = 0): void {
     openPolicyView(DEFAULT_POLICY_FRAMES, step);
     return;
   }
+  if (scenarioId === COMPARE_LESSON) {
+    openCompareView();
+    return;
+  }
   if (useVm.getState().scenarioId !== scenarioId) useVm.setState({ ptPid: null, dockTab: null });
   theClient().load(scenarioId, step);
 }
@@ -96,6 +104,35 @@ export function openPolicyView(frames: number = DEFAULT_POLICY_FRAMES, step = 0)
 export function setPolicyFrames(frames: number): void {
   const v = useVm.getState().policy;
   theClient().openPolicy({ id: v?.input.id ?? DEFAULT_POLICY_STRING, frames }, v?.step ?? 0);
+}
+
+/**
+ * The protocol comparison: a scenario (default: lesson protocol-compare) run under each protocol
+ * (default: those the lesson covers). The runs are computed in the worker.
+ */
+export function openCompareView(
+  scenarioId: string = DEFAULT_COMPARE_SCENARIO,
+  protocols: readonly Protocol[] = DEFAULT_COMPARE_PROTOCOLS,
+): void {
+  theClient().openCompare({ scenarioId, protocols: [...protocols] });
+}
+
+/** Ticks or unticks one protocol of the comparison; the last one ticked stays (a message says why). */
+export function toggleCompareProtocol(protocol: Protocol, on: boolean): void {
+  const v = useVm.getState().compare;
+  if (!v) return;
+  const next = on ? [...new Set([...v.selected, protocol])] : v.selected.filter((p) => p !== protocol);
+  if (next.length === 0) {
+    useVm.setState({ banner: 'Keep at least one protocol ticked: there is nothing to compare without one.' });
+    return;
+  }
+  theClient().openCompare({ scenarioId: v.scenario.id, protocols: next });
+}
+
+/** Another scenario for the comparison, with the same protocols. */
+export function setCompareScenario(scenarioId: string): void {
+  const v = useVm.getState().compare;
+  theClient().openCompare({ scenarioId, protocols: [...(v?.selected ?? DEFAULT_COMPARE_PROTOCOLS)] });
 }
 
 /**
@@ -192,7 +229,9 @@ export function dockTabOf(s: Pick<VmState, 'dockTab' | 'snapshot'>): DockTab {
 
 /** Opens whatever the URL fragment names (or the default), reporting a bad link in the banner. */
 function openLink(link: Link): void {
-  if ('ostep' in link) {
+  if ('compare' in link) {
+    openCompareView(link.compare, link.protocols);
+  } else if ('ostep' in link) {
     if (link.ostep === 'pasted') openOstepLesson(0);
     else theClient().openOstep({ kind: 'builtin', id: link.ostep }, link.step);
   } else if ('policy' in link) {
@@ -206,6 +245,12 @@ function openLink(link: Link): void {
 
 function openFragment(hash: string): void {
   const parsed = parseFragment(hash);
+  if (!parsed.ok && parsed.kept !== undefined && linkOf(useVm.getState()) !== null) {
+    // Something is shown already: keep it, say why the link was not followed (the fragment is
+    // set back to what is shown by the subscription in startApp, on the banner's change).
+    useVm.setState({ banner: parsed.kept });
+    return;
+  }
   if (!parsed.ok) {
     useVm.setState({ banner: parsed.error });
     openLink(parsed.link);
@@ -231,7 +276,8 @@ export function startApp(): void {
 
   useVm.subscribe((s, prev) => {
     const link = linkOf(s);
-    if (!link || sameLink(link, linkOf(prev))) return;
+    // A new banner may say a link was not followed: then the fragment goes back to what is shown.
+    if (!link || (sameLink(link, linkOf(prev)) && s.banner === prev.banner)) return;
     const fragment = formatFragment(link);
     if (window.location.hash !== fragment) {
       const { pathname, search } = window.location;

@@ -4,6 +4,7 @@ export {
   dockTabOf,
   jumpKeyMoment,
   loadScenario,
+  openCompareView,
   openImageView,
   openOstepLesson,
   openPolicyView,
@@ -14,9 +15,11 @@ export {
   runUntil,
   seek,
   seekEdge,
+  setCompareScenario,
   setPolicyFrames,
   setShortcuts,
   setSpeed,
+  toggleCompareProtocol,
   showDockTab,
   showProcess,
   startApp,
@@ -25,6 +28,8 @@ export {
   togglePlay,
 } from './actions';
 export {
+  COMPARE_LESSON,
+  DEFAULT_COMPARE_SCENARIO,
   IMAGE_LESSON,
   MAX_IMAGE_PASTE_CHARS,
   MAX_PASTE_CHARS,
@@ -33,5 +38,5 @@ export {
   SPEEDS,
 } from '../worker/protocol';
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
-export { isImage, isOstep, isPolicy, type Position, positionOf } from './position';
+export { isCompare, isImage, isOstep, isPolicy, type Position, positionOf } from './position';
 export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';

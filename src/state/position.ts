@@ -1,7 +1,7 @@
 // Where the shown run is, whichever kind it is: a scenario's snapshot or the OSTEP lesson's view.
 // The transport controls, the keyboard and the permalink all read it from here.
 import type { KeyMomentAt } from '../core/view/snapshot';
-import { IMAGE_LESSON, OSTEP_LESSON, POLICY_LESSON } from '../worker/protocol';
+import { COMPARE_LESSON, IMAGE_LESSON, OSTEP_LESSON, POLICY_LESSON } from '../worker/protocol';
 import type { Link } from './permalink';
 import type { VmState } from './store';
 
@@ -32,9 +32,17 @@ export function isPolicy(s: VmState): boolean {
   return s.scenarioId === POLICY_LESSON;
 }
 
+/** The protocol comparison is shown (or being loaded). */
+export function isCompare(s: VmState): boolean {
+  return s.scenarioId === COMPARE_LESSON;
+}
+
 const NOT_READY: Position = { ready: false, step: 0, end: 0, done: false, keyMoments: NO_MOMENTS };
 
 export function positionOf(s: VmState): Position {
+  // A comparison has no steps: whole runs, step 0 of 0.
+  if (isCompare(s))
+    return s.compare ? { ready: true, step: 0, end: 0, done: true, keyMoments: NO_MOMENTS } : NOT_READY;
   if (isOstep(s) || isImage(s) || isPolicy(s)) {
     const v = isOstep(s) ? s.ostep : isImage(s) ? s.image : s.policy;
     if (!v) return NOT_READY;
@@ -53,6 +61,10 @@ export function positionOf(s: VmState): Position {
 
 /** The permalink of what is shown, or null while nothing is. */
 export function linkOf(s: VmState): Link | null {
+  if (isCompare(s)) {
+    const v = s.compare;
+    return v ? { compare: v.scenario.id, protocols: [...v.selected] } : null;
+  }
   if (isOstep(s)) {
     const v = s.ostep;
     if (!v) return null;

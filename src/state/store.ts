@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
+import type { CompareView } from '../worker/compare';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
 import type { PolicyView } from '../worker/policy';
@@ -42,6 +43,8 @@ export interface VmState {
    * shortcuts can be turned off, for speech-input and switch users.
    */
   shortcuts: boolean;
+  /** The protocol comparison's latest view; shown while scenarioId is COMPARE_LESSON. */
+  compare: CompareView | null;
 }
 
 export const DEFAULT_SPEED = 2;
@@ -59,6 +62,7 @@ export const initialState: VmState = {
   image: null,
   policy: null,
   shortcuts: true,
+  compare: null,
 };
 
 export const useVm = create<VmState>()(() => ({ ...initialState }));

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import {
+  isCompare,
   isImage,
   isOstep,
   isPolicy,
@@ -12,6 +13,7 @@ import {
 } from '../state';
 import { Controls } from './Controls';
 import { Dock } from './Dock';
+import { ComparePanel } from './ComparePanel';
 import { Banner, Header } from './Header';
 import { ImageLog, ImagePanel } from './ImagePanel';
 import { LogPanel } from './LogPanel';
@@ -29,6 +31,8 @@ import { TlbPanel } from './TlbPanel';
 function onKey(e: KeyboardEvent): void {
   if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
   if (!useVm.getState().shortcuts) return;
+  // The protocol comparison has nothing to step.
+  if (isCompare(useVm.getState())) return;
   const t = e.target instanceof HTMLElement ? e.target : null;
   if (t?.closest('[role="tablist"]')) return;
   const tag = t?.tagName ?? '';
@@ -61,12 +65,17 @@ export function App() {
   const ostep = useVm(isOstep);
   const image = useVm(isImage);
   const policy = useVm(isPolicy);
+  const compare = useVm(isCompare);
   return (
     <div className="app">
       <Header />
       <Banner />
-      <Controls />
-      {ostep ? (
+      {!compare && <Controls />}
+      {compare ? (
+        <main className="panels panels-compare">
+          <ComparePanel />
+        </main>
+      ) : ostep ? (
         <main className="panels panels-ostep">
           <OstepPanel />
           <OstepLog />

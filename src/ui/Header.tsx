@@ -4,12 +4,16 @@
 import type { ChangeEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
+  COMPARE_LESSON,
+  DEFAULT_COMPARE_SCENARIO,
   dismissBanner,
+  isCompare,
   IMAGE_LESSON,
   isImage,
   isOstep,
   isPolicy,
   loadScenario,
+  openCompareView,
   OSTEP_LESSON,
   POLICY_LESSON,
   setShortcuts,
@@ -19,7 +23,8 @@ import {
 const OSTEP_OPTION = 'OSTEP homework: two-level page table';
 const IMAGE_OPTION = 'Machine image: translate its accesses';
 const POLICY_OPTION = 'Page replacement: FIFO, LRU, OPT, Clock';
-const MODES: readonly string[] = [OSTEP_LESSON, IMAGE_LESSON, POLICY_LESSON];
+const COMPARE_OPTION = 'Compare shootdown protocols side by side';
+const MODES: readonly string[] = [OSTEP_LESSON, IMAGE_LESSON, POLICY_LESSON, COMPARE_LESSON];
 
 export function Header() {
   const { scenarios, scenarioId, title, summary } = useVm(
@@ -32,14 +37,18 @@ export function Header() {
           ? (s.image?.title ?? IMAGE_OPTION)
           : isPolicy(s)
             ? (s.policy?.title ?? POLICY_OPTION)
-            : (s.snapshot?.title ?? ''),
+            : isCompare(s)
+              ? (s.compare?.title ?? COMPARE_OPTION)
+              : (s.snapshot?.title ?? ''),
       summary: isOstep(s)
         ? (s.ostep?.summary ?? '')
         : isImage(s)
           ? (s.image?.summary ?? '')
           : isPolicy(s)
             ? (s.policy?.summary ?? '')
-            : (s.snapshot?.summary ?? ''),
+            : isCompare(s)
+              ? (s.compare?.summary ?? '')
+              : (s.snapshot?.summary ?? ''),
     })),
   );
   const onPick = (e: ChangeEvent<HTMLSelectElement>) => {
@@ -74,9 +83,21 @@ export function Header() {
             <option value={OSTEP_LESSON}>{OSTEP_OPTION}</option>
             <option value={IMAGE_LESSON}>{IMAGE_OPTION}</option>
             <option value={POLICY_LESSON}>{POLICY_OPTION}</option>
+            <option value={COMPARE_LESSON}>{COMPARE_OPTION}</option>
           </optgroup>
         </select>
       </label>
+      {scenarioId === DEFAULT_COMPARE_SCENARIO && (
+        <button
+          type="button"
+          className="header-compare"
+          data-testid="open-compare"
+          title="The same workload under every protocol, as numbers and charts"
+          onClick={() => openCompareView(DEFAULT_COMPARE_SCENARIO)}
+        >
+          Compare side by side
+        </button>
+      )}
       <ShortcutsToggle />
     </header>
   );

@@ -5,12 +5,14 @@
 // problem and its solved walks) or a machine image (its accesses, run once); step, back, seek,
 // play and run-until work on all three.
 import { scenarioList } from '../scenarios/index';
+import { type CompareSession, compareView, openCompare } from './compare';
 import { type ImageSession, imageEnd, imageRunUntil, imageSeek, imageView, openImage } from './image';
 import { openPolicy, type PolicySession, policyEnd, policyRunUntil, policySeek, policyView } from './policy';
 import { openOstep, type OstepSession, ostepEnd, ostepRunUntil, ostepSeek, ostepView } from './ostep';
 import {
   assertNever,
   type FromWorker,
+  COMPARE_LESSON,
   IMAGE_LESSON,
   OSTEP_LESSON,
   POLICY_LESSON,
@@ -25,7 +27,9 @@ type Active =
   | { kind: 'sim'; session: Session }
   | { kind: 'ostep'; session: OstepSession }
   | { kind: 'image'; session: ImageSession }
-  | { kind: 'policy'; session: PolicySession };
+  | { kind: 'policy'; session: PolicySession }
+  /** The protocol comparison: whole runs, nothing to step. */
+  | { kind: 'compare'; session: CompareSession };
 
 let active: Active | null = null;
 let runId = 0;
@@ -54,6 +58,9 @@ function postSnapshot(): void {
     case 'policy':
       post({ type: 'policy', runId, view: policyView(active.session), playing });
       return;
+    case 'compare':
+      post({ type: 'compare', runId, view: compareView(active.session), playing });
+      return;
     default:
       assertNever(active);
   }
@@ -69,6 +76,8 @@ function atEnd(a: Active): boolean {
       return a.session.step >= imageEnd(a.session);
     case 'policy':
       return a.session.step >= policyEnd(a.session);
+    case 'compare':
+      return true;
     default:
       return assertNever(a);
   }
@@ -87,6 +96,8 @@ function move(a: Active, n: number): void {
       return;
     case 'policy':
       policySeek(a.session, a.session.step + n);
+      return;
+    case 'compare':
       return;
     default:
       assertNever(a);
@@ -107,6 +118,8 @@ function seekActive(a: Active, step: number): void {
     case 'policy':
       policySeek(a.session, step);
       return;
+    case 'compare':
+      return;
     default:
       assertNever(a);
   }
@@ -125,6 +138,8 @@ function runUntilActive(a: Active, until: RunUntil): void {
       return;
     case 'policy':
       policyRunUntil(a.session, until);
+      return;
+    case 'compare':
       return;
     default:
       assertNever(a);
@@ -150,6 +165,8 @@ function pasted(
     }
     case 'policy':
       return { ok: false, error: 'the replacement view takes no pasted input' };
+    case 'compare':
+      return { ok: false, error: 'the protocol comparison takes no pasted input' };
     default:
       return assertNever(a);
   }
@@ -230,6 +247,19 @@ function handle(msg: ToWorker): void {
     active = { kind: 'policy', session: r.session };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: POLICY_LESSON });
     policySeek(r.session, msg.step);
+    postSnapshot();
+    return;
+  }
+  if (msg.type === 'compareLoad') {
+    stopPlay();
+    runId = msg.runId;
+    const r = openCompare(msg.source);
+    if (!r.ok) {
+      post({ type: 'error', runId, message: r.error });
+      return;
+    }
+    active = { kind: 'compare', session: r.session };
+    post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: COMPARE_LESSON });
     postSnapshot();
     return;
   }
