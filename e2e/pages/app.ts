@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { ComparePanel } from './comparePanel';
 import { Controls } from './controls';
 import { CoresPanel } from './coresPanel';
 import { Dock } from './dock';
@@ -23,6 +24,7 @@ export class AppPage {
   readonly ostep: OstepPanel;
   readonly image: ImagePanel;
   readonly policy: PolicyPanel;
+  readonly compare: ComparePanel;
   readonly dock: Dock;
   readonly cores: CoresPanel;
   readonly frames: FramesPanel;
@@ -40,6 +42,7 @@ export class AppPage {
     this.ostep = new OstepPanel(page);
     this.image = new ImagePanel(page);
     this.policy = new PolicyPanel(page);
+    this.compare = new ComparePanel(page);
     this.dock = new Dock(page);
     this.cores = new CoresPanel(page);
     this.frames = new FramesPanel(page);

@@ -117,16 +117,19 @@ export function openCompareView(
   theClient().openCompare({ scenarioId, protocols: [...protocols] });
 }
 
-/** Ticks or unticks one protocol of the comparison; the last one ticked stays (a message says why). */
-export function toggleCompareProtocol(protocol: Protocol, on: boolean): void {
+/**
+ * The protocols the comparison shows (the panel's tick boxes); an empty choice is refused with a
+ * message, and the shown one stays. Returns whether the choice was sent to the worker.
+ */
+export function setCompareProtocols(protocols: readonly Protocol[]): boolean {
   const v = useVm.getState().compare;
-  if (!v) return;
-  const next = on ? [...new Set([...v.selected, protocol])] : v.selected.filter((p) => p !== protocol);
-  if (next.length === 0) {
+  if (!v) return false;
+  if (protocols.length === 0) {
     useVm.setState({ banner: 'Keep at least one protocol ticked: there is nothing to compare without one.' });
-    return;
+    return false;
   }
-  theClient().openCompare({ scenarioId: v.scenario.id, protocols: next });
+  theClient().openCompare({ scenarioId: v.scenario.id, protocols: [...new Set(protocols)] });
+  return true;
 }
 
 /** Another scenario for the comparison, with the same protocols. */

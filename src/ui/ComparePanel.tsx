@@ -4,8 +4,8 @@
 // per metric, so a column reads as a bar chart); per protocol, each core's cycles waiting for
 // acks and in the handler; and the cost of one munmap shootdown on 2 to 16 cores per protocol.
 import type { Protocol } from '../core/spec';
-import { type ChangeEvent, useRef } from 'react';
-import { setCompareScenario, toggleCompareProtocol, useVm } from '../state';
+import { type ChangeEvent, useRef, useState } from 'react';
+import { setCompareProtocols, setCompareScenario, useVm } from '../state';
 import { CompareCores, CostCurve, ProtocolMark } from './CompareCharts';
 import { compareBar, METRIC_GROUPS, METRICS } from './compareMetrics';
 import { useSize } from './useSize';
@@ -104,7 +104,19 @@ function MetricTable({ runs }: { runs: Run[] }) {
 }
 
 function ProtocolPicker({ view }: { view: View }) {
-  const on = new Set<Protocol>(view.selected);
+  // A tick shows at once; the worker's new runs follow (then `wanted` is dropped).
+  const [wanted, setWanted] = useState<readonly Protocol[] | null>(null);
+  const selected = view.selected;
+  const [seen, setSeen] = useState(selected);
+  if (seen !== selected) {
+    setSeen(selected);
+    setWanted(null);
+  }
+  const shown = new Set<Protocol>(wanted ?? selected);
+  const onToggle = (p: Protocol, on: boolean) => {
+    const next = view.protocols.map((x) => x.id).filter((x) => (x === p ? on : shown.has(x)));
+    if (setCompareProtocols(next)) setWanted(next);
+  };
   return (
     <fieldset className="cmp-protocols" data-testid="compare-protocols">
       <legend>Protocols</legend>
@@ -113,8 +125,8 @@ function ProtocolPicker({ view }: { view: View }) {
           <input
             type="checkbox"
             data-testid={`compare-protocol-${p.id}`}
-            checked={on.has(p.id)}
-            onChange={(e) => toggleCompareProtocol(p.id, e.currentTarget.checked)}
+            checked={shown.has(p.id)}
+            onChange={(e) => onToggle(p.id, e.currentTarget.checked)}
           />
           <span>{p.label}</span>
           {p.broken && <span className="cmp-bug">bug</span>}
