@@ -62,12 +62,14 @@ const fmt = (x: number) => x.toLocaleString('en-US');
 
 export function CompareCores({ runs }: { runs: CompareRunView[] }) {
   const box = useRef<HTMLDivElement>(null);
-  const size = useSize(box, { width: 700, height: 200 });
+  const size = useSize(box, { width: 700, height: 120 });
   const max = Math.max(1, ...runs.flatMap((r) => r.cores.map((c) => c.wait + c.handler)));
   const perRow = Math.max(1, Math.min(runs.length, Math.floor((size.width + 8) / 108)));
   const w = Math.floor((size.width - (perRow - 1) * 8) / perRow);
-  const H = 64;
   const LABEL_H = 15;
+  // The charts share the height the panel leaves them (a title and core numbers each).
+  const rows = Math.ceil(runs.length / perRow);
+  const H = Math.max(44, Math.min(150, Math.floor(size.height / rows) - LABEL_H - 24));
   return (
     <figure className="cmp-figure cmp-cores-fig" data-testid="compare-cores">
       <figcaption className="cmp-fig-title">
@@ -75,7 +77,7 @@ export function CompareCores({ runs }: { runs: CompareRunView[] }) {
         <span className="cmp-key cmp-key-handler">in the handler</span>{' '}
         <span className="cmp-fig-note">one scale, tallest bar {fmt(max)}</span>
       </figcaption>
-      <div className="cmp-cores" ref={box}>
+      <div className="cmp-cores" ref={box} style={{ minHeight: rows * (44 + LABEL_H + 24) }}>
         {runs.map((r) => {
           const n = r.cores.length;
           const x = scaleLinear()
@@ -91,7 +93,7 @@ export function CompareCores({ runs }: { runs: CompareRunView[] }) {
               data-testid="compare-core-chart"
               data-protocol={r.protocol}
             >
-              <div className="cmp-core-title">
+              <div className="cmp-core-title" title={r.label}>
                 <ProtocolMark protocol={r.protocol} /> {r.label}
               </div>
               <svg
@@ -158,12 +160,12 @@ const LINE_H = 15;
 
 export function CostCurve({ runs, cores }: { runs: CompareRunView[]; cores: number[] }) {
   const box = useRef<HTMLDivElement>(null);
-  const size = useSize(box, { width: 420, height: 200 });
+  const size = useSize(box, { width: 420, height: 180 });
   const groups = groupCurves(runs);
   const none = runs.filter((r) => r.curve.every((p) => p.cycles === null));
   const LABEL_W = 130;
   const W = Math.max(300, size.width);
-  const H = 176;
+  const H = Math.max(150, Math.min(360, size.height - 4));
   const PAD = { l: 52, r: LABEL_W + 12, t: 10, b: 34 };
   const x = scalePoint<number>()
     .domain(cores)
@@ -191,8 +193,8 @@ export function CostCurve({ runs, cores }: { runs: CompareRunView[]; cores: numb
     floor = top + b.h + 2;
     return { ...b, top };
   });
-  const overflow = Math.max(0, floor - H);
-  const height = H + overflow;
+  // Labels that do not fit above the bottom extend the picture (the box then scrolls).
+  const height = Math.max(H, floor);
   const lastX = x(cores[cores.length - 1] ?? 0) ?? 0;
   return (
     <figure className="cmp-figure cmp-curve-fig" data-testid="compare-curve">

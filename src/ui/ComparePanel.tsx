@@ -13,11 +13,13 @@ import { useSize } from './useSize';
 type View = NonNullable<ReturnType<typeof useVm.getState>['compare']>;
 type Run = View['runs'][number];
 
-const LABEL_W = 150;
+/** Room for the longest protocol name, with its "bug" tag when a broken kernel is shown. */
+const labelWidth = (runs: Run[]) => (runs.some((r) => r.broken) ? 214 : 150);
 
 function MetricTable({ runs }: { runs: Run[] }) {
   const box = useRef<HTMLDivElement>(null);
   const size = useSize(box, { width: 1200, height: 300 });
+  const LABEL_W = labelWidth(runs);
   const cellW = Math.max(60, Math.floor((size.width - LABEL_W) / METRICS.length));
   const barW = cellW - 14;
   const bars = METRICS.map((m) => compareBar(runs.map(m.value), barW));
