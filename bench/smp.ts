@@ -4,6 +4,7 @@
 //  - the simulated cost of one munmap shootdown as the number of cores running the mm grows from
 //    2 to 16 (cycles from the model's cost model, src/core/costs.ts: a result to look at, not a
 //    measurement of real hardware).
+import { shootdownCost } from '../src/core/engine/costCurve';
 import { step } from '../src/core/engine/step';
 import { createMachine } from '../src/core/kernel/build';
 import type { OpSpec, Protocol, ScenarioSpec } from '../src/core/spec';
@@ -69,26 +70,13 @@ export function events16(): { eventsPerSec: number; events: number; shootdowns: 
   return { eventsPerSec: Math.round(events / (ms / 1000)), events, shootdowns, ms };
 }
 
-/** Cycles of one munmap shootdown (begin to the last ack) with n cores running the mm. */
+/**
+ * Cycles of one munmap shootdown (begin to the last ack) with n cores running the mm: the core's
+ * costCurve workload (src/core/engine/costCurve.ts, which the app's comparison view draws too).
+ */
 export function shootdownCycles(n: number, protocol: Protocol = 'linux-x86'): number {
-  const threads: OpSpec[][] = [];
-  threads.push([
-    ...Array.from({ length: n - 1 }, (_, i) => ({ op: 'wait', flag: `r${i + 1}` }) as OpSpec),
-    { op: 'munmap', va: va(1), pages: 1 },
-    { op: 'signal', flag: 'done' },
-  ]);
-  for (let c = 1; c < n; c++) {
-    threads.push([
-      { op: 'read', va: va(1) },
-      { op: 'signal', flag: `r${c}` },
-      { op: 'wait', flag: 'done' },
-    ]);
-  }
-  const r = createMachine(spec(n, threads, 2, 256, protocol));
+  const r = shootdownCost(n, protocol);
   if (!r.ok) throw new Error(r.error);
-  const m = r.machine;
-  while (!m.done) {
-    for (const e of step(m)) if (e.type === 'shootdown.end') return e.total;
-  }
-  throw new Error('no shootdown');
+  if (r.cycles === null) throw new Error('no shootdown');
+  return r.cycles;
 }

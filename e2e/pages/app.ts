@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { ArchComparePanel } from './archComparePanel';
+import { ComparePanel } from './comparePanel';
 import { Controls } from './controls';
 import { CoresPanel } from './coresPanel';
 import { Dock } from './dock';
@@ -24,6 +25,7 @@ export class AppPage {
   readonly ostep: OstepPanel;
   readonly image: ImagePanel;
   readonly policy: PolicyPanel;
+  readonly compare: ComparePanel;
   readonly dock: Dock;
   readonly cores: CoresPanel;
   readonly frames: FramesPanel;
@@ -42,6 +44,7 @@ export class AppPage {
     this.ostep = new OstepPanel(page);
     this.image = new ImagePanel(page);
     this.policy = new PolicyPanel(page);
+    this.compare = new ComparePanel(page);
     this.dock = new Dock(page);
     this.cores = new CoresPanel(page);
     this.frames = new FramesPanel(page);
@@ -55,7 +58,11 @@ export class AppPage {
   /** Opens the app (optionally at a fragment such as `#s=munmap-shootdown&step=20`). */
   async open(fragment = ''): Promise<void> {
     await this.page.goto(`/${fragment}`);
-    await expect(this.controls.counter).toHaveText(/^\d+$/);
+    // A stepped view shows its step counter; the protocol comparison (no steps) its table.
+    const shown = this.controls.counter
+      .filter({ hasText: /^\d+$/ })
+      .or(this.page.locator('[data-testid="panel-compare"][data-ready="true"]'));
+    await expect(shown.first()).toBeVisible({ timeout: 20_000 });
   }
 
   /** The fragment of the current URL. */

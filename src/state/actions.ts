@@ -1,12 +1,16 @@
 // Module-level actions: the only way the UI changes anything. They update the store and send
 // commands through the one worker client; the worker's snapshots come back through the client.
+import type { Protocol } from '../core/spec';
 import type { ArchSource, Breakpoint, RunUntil } from '../worker/protocol';
 import {
   ARCH_KINDS,
   ARCH_LESSON,
   ARCH_PRIVS,
   ARCH_VA_RE,
+  COMPARE_LESSON,
   DEFAULT_ARCH_SOURCE,
+  DEFAULT_COMPARE_PROTOCOLS,
+  DEFAULT_COMPARE_SCENARIO,
   MAX_BREAKPOINTS,
   DEFAULT_OSTEP_PROBLEM,
   DEFAULT_POLICY_FRAMES,
@@ -60,6 +64,10 @@ export function loadScenario(scenarioId: string, step = 0): void {
     openPolicyView(DEFAULT_POLICY_FRAMES, step);
     return;
   }
+  if (scenarioId === COMPARE_LESSON) {
+    openCompareView();
+    return;
+  }
   if (useVm.getState().scenarioId !== scenarioId) useVm.setState({ ptPid: null, dockTab: null });
   theClient().load(scenarioId, step);
 }
@@ -106,6 +114,38 @@ export function openPolicyView(frames: number = DEFAULT_POLICY_FRAMES, step = 0)
 export function setPolicyFrames(frames: number): void {
   const v = useVm.getState().policy;
   theClient().openPolicy({ id: v?.input.id ?? DEFAULT_POLICY_STRING, frames }, v?.step ?? 0);
+}
+
+/**
+ * The protocol comparison: a scenario (default: lesson protocol-compare) run under each protocol
+ * (default: those the lesson covers). The runs are computed in the worker.
+ */
+export function openCompareView(
+  scenarioId: string = DEFAULT_COMPARE_SCENARIO,
+  protocols: readonly Protocol[] = DEFAULT_COMPARE_PROTOCOLS,
+): void {
+  theClient().openCompare({ scenarioId, protocols: [...protocols] });
+}
+
+/**
+ * The protocols the comparison shows (the panel's tick boxes); an empty choice is refused with a
+ * message, and the shown one stays. Returns whether the choice was sent to the worker.
+ */
+export function setCompareProtocols(protocols: readonly Protocol[]): boolean {
+  const v = useVm.getState().compare;
+  if (!v) return false;
+  if (protocols.length === 0) {
+    useVm.setState({ banner: 'Keep at least one protocol ticked: there is nothing to compare without one.' });
+    return false;
+  }
+  theClient().openCompare({ scenarioId: v.scenario.id, protocols: [...new Set(protocols)] });
+  return true;
+}
+
+/** Another scenario for the comparison, with the same protocols. */
+export function setCompareScenario(scenarioId: string): void {
+  const v = useVm.getState().compare;
+  theClient().openCompare({ scenarioId, protocols: [...(v?.selected ?? DEFAULT_COMPARE_PROTOCOLS)] });
 }
 
 /**
@@ -202,7 +242,9 @@ export function dockTabOf(s: Pick<VmState, 'dockTab' | 'snapshot'>): DockTab {
 
 /** Opens whatever the URL fragment names (or the default), reporting a bad link in the banner. */
 function openLink(link: Link): void {
-  if ('ostep' in link) {
+  if ('compare' in link) {
+    openCompareView(link.compare, link.protocols);
+  } else if ('ostep' in link) {
     if (link.ostep === 'pasted') openOstepLesson(0);
     else theClient().openOstep({ kind: 'builtin', id: link.ostep }, link.step);
   } else if ('arch' in link) {
@@ -218,6 +260,12 @@ function openLink(link: Link): void {
 
 function openFragment(hash: string): void {
   const parsed = parseFragment(hash);
+  if (!parsed.ok && parsed.kept !== undefined && linkOf(useVm.getState()) !== null) {
+    // Something is shown already: keep it, say why the link was not followed (the fragment is
+    // set back to what is shown by the subscription in startApp, on the banner's change).
+    useVm.setState({ banner: parsed.kept });
+    return;
+  }
   if (!parsed.ok) {
     useVm.setState({ banner: parsed.error });
     openLink(parsed.link);
@@ -243,7 +291,8 @@ export function startApp(): void {
 
   useVm.subscribe((s, prev) => {
     const link = linkOf(s);
-    if (!link || sameLink(link, linkOf(prev))) return;
+    // A new banner may say a link was not followed: then the fragment goes back to what is shown.
+    if (!link || (sameLink(link, linkOf(prev)) && s.banner === prev.banner)) return;
     const fragment = formatFragment(link);
     if (window.location.hash !== fragment) {
       const { pathname, search } = window.location;

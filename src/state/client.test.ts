@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../core/view/snapshot';
+import type { CompareView } from '../worker/compare';
 import type { OstepView } from '../worker/ostep';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type WorkerPort, WorkerClient } from './client';
@@ -207,5 +208,45 @@ describe('WorkerClient', () => {
     expect(useVm.getState().banner).toBe(
       'Could not load the pasted machine image: not JSON: oops. The previous image is still shown.',
     );
+  });
+
+  it('opens the comparison; one that cannot run puts back what was shown, with a banner', () => {
+    const { client, workers, runFrames } = setup();
+    client.load('lazy-tlb', 0);
+    const w = workers[0] as FakeWorker;
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(7, 'lazy-tlb'), playing: false });
+    runFrames();
+    client.openCompare({ scenarioId: 'nope', protocols: ['linux-x86'] });
+    expect(w.sent.at(-1)).toEqual({
+      type: 'compareLoad',
+      runId: 2,
+      source: { scenarioId: 'nope', protocols: ['linux-x86'] },
+    });
+    expect(useVm.getState().scenarioId).toBe('compare-protocols');
+    w.reply({ type: 'error', runId: 2, message: 'there is no scenario "nope"' });
+    expect(useVm.getState().banner).toBe(
+      'Could not open the comparison: there is no scenario "nope". The previous view is still shown.',
+    );
+    // The scenario at its step again, not the default comparison.
+    expect(w.sent.at(-1)).toEqual({ type: 'load', runId: 3, scenarioId: 'lazy-tlb', step: 7 });
+  });
+
+  it('falls back to the default comparison when a first comparison link cannot run', () => {
+    const { client, workers, runFrames } = setup();
+    client.openCompare({ scenarioId: 'walk-basics', protocols: ['counter'] });
+    const w = workers[0] as FakeWorker;
+    w.reply({ type: 'error', runId: 1, message: 'the scenario "walk-basics" has no shootdown to compare' });
+    expect(useVm.getState().banner).toMatch(/has no shootdown to compare\. Showing protocol-compare instead/);
+    const again = w.sent.at(-1);
+    expect(again).toMatchObject({
+      type: 'compareLoad',
+      runId: 2,
+      source: { scenarioId: 'protocol-compare' },
+    });
+    const view = { scenario: { id: 'protocol-compare' }, selected: ['linux-x86'] } as CompareView;
+    w.reply({ type: 'compare', runId: 2, view, playing: false });
+    runFrames();
+    expect(useVm.getState().compare).toBe(view);
+    expect(useVm.getState().snapshot).toBeNull();
   });
 });

@@ -7,6 +7,7 @@
 // why, and nothing else changes).
 import type { Snapshot } from '../core/view/snapshot';
 import type { ArchView } from '../worker/archCompare';
+import type { CompareView } from '../worker/compare';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
 import type { PolicyView } from '../worker/policy';
@@ -15,6 +16,10 @@ import {
   type ArchSource,
   assertNever,
   DEFAULT_ARCH_SOURCE,
+  COMPARE_LESSON,
+  type CompareSource,
+  DEFAULT_COMPARE_PROTOCOLS,
+  DEFAULT_COMPARE_SCENARIO,
   DEFAULT_OSTEP_PROBLEM,
   DEFAULT_POLICY_FRAMES,
   DEFAULT_POLICY_STRING,
@@ -34,7 +39,7 @@ type WithoutRunId<T> = T extends unknown ? Omit<T, 'runId'> : never;
 /** A command to the worker; the client adds the runId. */
 export type Command = Exclude<
   WithoutRunId<ToWorker>,
-  { type: 'load' | 'ostepLoad' | 'imageLoad' | 'policyLoad' | 'paste' | 'archLoad' }
+  { type: 'load' | 'ostepLoad' | 'imageLoad' | 'policyLoad' | 'paste' | 'archLoad' | 'compareLoad' }
 >;
 
 /** What a load opens: a scenario, the OSTEP lesson on a problem, or a machine image. */
@@ -43,14 +48,17 @@ export type Target =
   | { kind: 'ostep'; source: OstepSource; step: number }
   | { kind: 'image'; source: ImageSource; step: number }
   | { kind: 'policy'; source: PolicySource; step: number }
-  | { kind: 'arch'; source: ArchSource; step: number };
+  | { kind: 'arch'; source: ArchSource; step: number }
+  /** A comparison has no steps; step is always 0 (recovery code reads every target's step). */
+  | { kind: 'compare'; source: CompareSource; step: number };
 
 type Shown =
   | { kind: 'snapshot'; snapshot: Snapshot; breakpoint: string | null }
   | { kind: 'ostep'; view: OstepView }
   | { kind: 'image'; view: ImageView }
   | { kind: 'policy'; view: PolicyView }
-  | { kind: 'arch'; view: ArchView };
+  | { kind: 'arch'; view: ArchView }
+  | { kind: 'compare'; view: CompareView };
 
 /** The part of a Worker the client uses (a fake one in unit tests). */
 export interface WorkerPort {
@@ -131,6 +139,11 @@ export class WorkerClient {
     this.open({ kind: 'policy', source, step });
   }
 
+  /** Opens the protocol comparison on a scenario and protocols (a new run). */
+  openCompare(source: CompareSource): void {
+    this.open({ kind: 'compare', source, step: 0 });
+  }
+
   open(target: Target): void {
     if (this.stopped) return;
     if (!this.worker) this.spawn();
@@ -168,6 +181,12 @@ export class WorkerClient {
         if (useVm.getState().scenarioId !== ARCH_LESSON) useVm.setState({ arch: null });
         useVm.setState({ scenarioId: ARCH_LESSON, playing: false });
         this.worker?.postMessage({ type: 'archLoad', runId, source: target.source, step: target.step });
+        return;
+      case 'compare':
+        // Other protocols or another scenario keep the old charts until the new ones arrive.
+        if (useVm.getState().scenarioId !== COMPARE_LESSON) useVm.setState({ compare: null });
+        useVm.setState({ scenarioId: COMPARE_LESSON, playing: false });
+        this.worker?.postMessage({ type: 'compareLoad', runId, source: target.source });
         return;
       default:
         assertNever(target);
@@ -273,6 +292,14 @@ export class WorkerClient {
         this.lastGood = { kind: 'arch', source: msg.view.input, step: msg.view.step };
         this.show({ kind: 'arch', view: msg.view }, msg.playing);
         return;
+      case 'compare':
+        this.lastGood = {
+          kind: 'compare',
+          source: { scenarioId: msg.view.scenario.id, protocols: [...msg.view.selected] },
+          step: 0,
+        };
+        this.show({ kind: 'compare', view: msg.view }, msg.playing);
+        return;
       case 'pasteRejected': {
         this.pastes.delete(msg.seq);
         const what = this.requested.kind === 'image' ? ['machine image', 'image'] : ['problem', 'problem'];
@@ -323,6 +350,9 @@ export class WorkerClient {
       case 'arch':
         useVm.setState({ arch: p.shown.view, snapshot: null, playing: p.playing });
         return;
+      case 'compare':
+        useVm.setState({ compare: p.shown.view, snapshot: null, playing: p.playing });
+        return;
       default:
         assertNever(p.shown);
     }
@@ -358,6 +388,18 @@ export class WorkerClient {
           banner: `Could not open the arch-compare view on that access: ${message}. Showing ${DEFAULT_ARCH_SOURCE.va} instead.`,
         });
         this.open({ kind: 'arch', source: DEFAULT_ARCH_SOURCE, step: 0 });
+      } else if (req.kind === 'compare' && this.lastGood !== null) {
+        // A comparison that cannot be run (an unknown scenario in a link, say) leaves what was
+        // shown before in place: reopen it (the same run, deterministically).
+        useVm.setState({
+          banner: `Could not open the comparison: ${message}. The previous view is still shown.`,
+        });
+        this.open(this.lastGood);
+      } else if (req.kind === 'compare' && req.source.scenarioId !== DEFAULT_COMPARE_SCENARIO) {
+        useVm.setState({
+          banner: `Could not open the comparison: ${message}. Showing ${DEFAULT_COMPARE_SCENARIO} instead.`,
+        });
+        this.openCompare({ scenarioId: DEFAULT_COMPARE_SCENARIO, protocols: [...DEFAULT_COMPARE_PROTOCOLS] });
       } else {
         useVm.setState({ banner: `Could not load the simulation: ${message}.`, playing: false });
       }

@@ -6,6 +6,7 @@ export {
   jumpKeyMoment,
   loadScenario,
   openArchView,
+  openCompareView,
   openImageView,
   openOstepLesson,
   openPolicyView,
@@ -19,6 +20,8 @@ export {
   seek,
   seekEdge,
   setArchAccess,
+  setCompareProtocols,
+  setCompareScenario,
   setPolicyFrames,
   setShortcuts,
   setSpeed,
@@ -31,6 +34,8 @@ export {
 } from './actions';
 export {
   ARCH_LESSON,
+  COMPARE_LESSON,
+  DEFAULT_COMPARE_SCENARIO,
   IMAGE_LESSON,
   MAX_IMAGE_PASTE_CHARS,
   MAX_PASTE_CHARS,
@@ -42,5 +47,5 @@ export {
   type Breakpoint,
 } from '../worker/protocol';
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
-export { isArch, isImage, isOstep, isPolicy, type Position, positionOf } from './position';
+export { isArch, isCompare, isImage, isOstep, isPolicy, type Position, positionOf } from './position';
 export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, formatFragment, type PolicyLink, parseFragment } from './permalink';
+import { COMPARE_PROTOCOLS, DEFAULT_COMPARE_PROTOCOLS } from '../worker/protocol';
+import {
+  DEFAULT_SCENARIO,
+  formatFragment,
+  MAX_COMPARE_FRAGMENT,
+  MAX_FRAGMENT,
+  type PolicyLink,
+  parseFragment,
+} from './permalink';
 
 describe('permalink v0', () => {
   it('reads a good fragment', () => {
@@ -103,5 +111,73 @@ describe('permalink v0', () => {
       expect(r.error).toMatch(why);
       expect(r.link).toEqual({ image: 'example', step: 0 });
     }
+  });
+});
+
+describe('the protocol comparison link', () => {
+  it('reads the scenario and protocols, in the offered order, and writes them back', () => {
+    const r = parseFragment('#compare=munmap-shootdown&protocols=amd-invlpgb,linux-x86,counter');
+    expect(r).toEqual({
+      ok: true,
+      link: { compare: 'munmap-shootdown', protocols: ['linux-x86', 'counter', 'amd-invlpgb'] },
+    });
+    if (r.ok && r.link) {
+      expect(formatFragment(r.link)).toBe(
+        '#compare=munmap-shootdown&protocols=linux-x86,counter,amd-invlpgb',
+      );
+    }
+  });
+
+  it('takes the CLI short names, drops repeats, and defaults to the lesson protocols', () => {
+    expect(parseFragment('#compare=protocol-compare&protocols=linux,arm,linux')).toEqual({
+      ok: true,
+      link: { compare: 'protocol-compare', protocols: ['linux-x86', 'arm-broadcast'] },
+    });
+    expect(parseFragment('#compare=protocol-compare')).toEqual({
+      ok: true,
+      link: { compare: 'protocol-compare', protocols: [...DEFAULT_COMPARE_PROTOCOLS] },
+    });
+  });
+
+  it('fits every protocol in a link that opens again', () => {
+    const link = { compare: 'protocol-compare', protocols: [...COMPARE_PROTOCOLS] };
+    const f = formatFragment(link);
+    expect(f.length).toBeGreaterThan(MAX_FRAGMENT);
+    expect(f.length).toBeLessThanOrEqual(MAX_COMPARE_FRAGMENT);
+    expect(parseFragment(f)).toEqual({ ok: true, link });
+  });
+
+  it.each([
+    [
+      'an unknown protocol',
+      '#compare=protocol-compare&protocols=linux-x86,vax',
+      /protocol "vax" is not known/,
+    ],
+    ['no protocol', '#compare=protocol-compare&protocols=', /names no protocol/],
+    ['a bad scenario id', '#compare=Bad%20Id&protocols=counter', /scenario id "Bad Id" is not valid/],
+    [
+      'too many protocols',
+      `#compare=protocol-compare&protocols=${Array(COMPARE_PROTOCOLS.length + 1)
+        .fill('counter')
+        .join(',')}`,
+      new RegExp(`${COMPARE_PROTOCOLS.length + 1} protocols`),
+    ],
+    ['an over-long link', `#compare=protocol-compare&protocols=${'x'.repeat(400)}`, /longer than 320/],
+    ['a bad encoding', '#compare=protocol-compare&protocols=%E0%A4%A', /not correctly encoded/],
+  ])('refuses %s with a message, and says the current view can stay', (_what, fragment, says) => {
+    const r = parseFragment(fragment);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatch(says);
+    expect(r.error).toContain('Showing the default comparison (protocol-compare) instead');
+    expect(r.kept).toMatch(says);
+    expect(r.kept).toContain('The current view is still shown');
+    expect(r.link).toEqual({ compare: 'protocol-compare', protocols: [...DEFAULT_COMPARE_PROTOCOLS] });
+  });
+
+  it('keeps the 200-character cap for other links', () => {
+    const r = parseFragment(`#s=${'a'.repeat(250)}&step=1`);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/longer than 200/);
   });
 });

@@ -1,4 +1,5 @@
 // Permalink v0: the URL fragment `#s=<scenario-id>&step=<n>`, or `#ostep=<problem>&step=<n>` for
+// `#compare=<scenario>&protocols=linux-x86,counter,...` opens the protocol comparison. Or
 // the OSTEP homework lesson on a built-in problem (a pasted problem is not in the link: it reads
 // `#ostep=pasted&step=<n>`, which opens the built-in problem with a note), or
 // `#image=example&step=<n>` for the machine-image view (likewise `#image=pasted`). The fragment is
@@ -6,12 +7,16 @@
 // untrusted input (anyone can send a link), so it is parsed defensively: bounded length, a strict
 // id pattern and a bounded whole-number step. Bad input falls back to the default scenario (or,
 // for an OSTEP link, the built-in OSTEP problem) at step 0, with a readable message for the banner.
+import type { Protocol } from '../core/spec';
 import {
   ARCH_KINDS,
   ARCH_PRIVS,
   ARCH_VA_RE,
   type ArchSource,
   DEFAULT_ARCH_SOURCE,
+  COMPARE_PROTOCOLS,
+  DEFAULT_COMPARE_PROTOCOLS,
+  DEFAULT_COMPARE_SCENARIO,
   DEFAULT_OSTEP_PROBLEM,
   DEFAULT_POLICY_FRAMES,
   DEFAULT_POLICY_STRING,
@@ -24,6 +29,8 @@ import {
 
 export const DEFAULT_SCENARIO = 'munmap-shootdown';
 export const MAX_FRAGMENT = 200;
+/** A comparison link naming all twelve protocols is about 220 characters (a scenario id up to 40 more). */
+export const MAX_COMPARE_FRAGMENT = 320;
 export const MAX_STEP = 1_000_000;
 const ID_RE = /^[a-z0-9-]{1,40}$/;
 const STEP_RE = /^[0-9]{1,7}$/;
@@ -58,11 +65,21 @@ export interface ArchLink extends ArchSource {
   step: number;
 }
 
-export type Link = Permalink | OstepLink | ImageLink | PolicyLink | ArchLink;
+export type Link = Permalink | OstepLink | ImageLink | PolicyLink | ArchLink | CompareLink;
+/** The protocol comparison: a scenario under several protocols (in COMPARE_PROTOCOLS order). */
+export interface CompareLink {
+  compare: string;
+  protocols: Protocol[];
+}
 
 export type ParsedLink =
   /** `link` is null when the fragment is empty: open the default, say nothing. */
-  { ok: true; link: Link | null } | { ok: false; error: string; link: Link };
+  | { ok: true; link: Link | null }
+  /**
+   * `kept`, when present, is the message to show instead if the app keeps what it already shows
+   * rather than opening `link` (a bad comparison link leaves the current view in place).
+   */
+  | { ok: false; error: string; link: Link; kept?: string };
 
 /** Shows a piece of untrusted input in a message: short, printable ASCII only. */
 export function quote(s: string): string {
@@ -137,6 +154,43 @@ function parseArchLink(
   return { ok: true, link: { arch: 'compare', va: v.toLowerCase(), kind: k, priv: p, step: n } };
 }
 
+const COMPARE_DEFAULT_NAME = `the default comparison (${DEFAULT_COMPARE_SCENARIO})`;
+
+function compareFallback(why: string): ParsedLink {
+  return {
+    ok: false,
+    error: `This link could not be opened: ${why}. Showing ${COMPARE_DEFAULT_NAME} instead.`,
+    kept: `This link could not be opened: ${why}. The current view is still shown.`,
+    link: { compare: DEFAULT_COMPARE_SCENARIO, protocols: [...DEFAULT_COMPARE_PROTOCOLS] },
+  };
+}
+
+/** Short names `vmscope compare` accepts too. */
+const PROTOCOL_ALIASES: Readonly<Record<string, Protocol>> = {
+  linux: 'linux-x86',
+  invlpgb: 'amd-invlpgb',
+  arm: 'arm-broadcast',
+  riscv: 'riscv-sbi',
+};
+
+/** A comma-separated protocol list from a link: known names only, put in the offered order. */
+export function parseProtocols(list: string): Protocol[] | string {
+  const names = list.split(',').filter((x) => x !== '');
+  if (names.length === 0) return 'it names no protocol';
+  if (names.length > COMPARE_PROTOCOLS.length) {
+    return `it names ${names.length} protocols (there are ${COMPARE_PROTOCOLS.length})`;
+  }
+  const chosen = new Set<Protocol>();
+  for (const name of names) {
+    const p = PROTOCOL_ALIASES[name] ?? COMPARE_PROTOCOLS.find((x) => x === name);
+    if (p === undefined) {
+      return `the protocol ${quote(name)} is not known (known: ${COMPARE_PROTOCOLS.join(', ')})`;
+    }
+    chosen.add(p);
+  }
+  return COMPARE_PROTOCOLS.filter((p) => chosen.has(p));
+}
+
 function safeDecode(s: string): string | null {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
@@ -157,7 +211,12 @@ function parseStep(step: string | null): number | string {
 export function parseFragment(hash: string): ParsedLink {
   const raw = hash.startsWith('#') ? hash.slice(1) : hash;
   if (raw.length === 0) return { ok: true, link: null };
-  if (raw.length > MAX_FRAGMENT) return fallback(`it is longer than ${MAX_FRAGMENT} characters`);
+  const compareLink = /(^|&)compare=/.test(raw);
+  if (compareLink && raw.length > MAX_COMPARE_FRAGMENT) {
+    return compareFallback(`it is longer than ${MAX_COMPARE_FRAGMENT} characters`);
+  }
+  if (!compareLink && raw.length > MAX_FRAGMENT)
+    return fallback(`it is longer than ${MAX_FRAGMENT} characters`);
   let id: string | null = null;
   let ostep: string | null = null;
   let image: string | null = null;
@@ -168,12 +227,18 @@ export function parseFragment(hash: string): ParsedLink {
   let va: string | null = null;
   let kind: string | null = null;
   let priv: string | null = null;
+  let compare: string | null = null;
+  let protocols: string | null = null;
   for (const part of raw.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
     const value = safeDecode(eq < 0 ? '' : part.slice(eq + 1));
-    if (value === null) return fallback('it is not correctly encoded');
+    if (value === null) {
+      return compareLink
+        ? compareFallback('it is not correctly encoded')
+        : fallback('it is not correctly encoded');
+    }
     if (key === 's') id = value;
     else if (key === 'ostep') ostep = value;
     else if (key === 'image') image = value;
@@ -184,6 +249,8 @@ export function parseFragment(hash: string): ParsedLink {
     else if (key === 'va') va = value;
     else if (key === 'kind') kind = value;
     else if (key === 'priv') priv = value;
+    else if (key === 'compare') compare = value;
+    else if (key === 'protocols') protocols = value;
     // Unknown keys are ignored, so later versions can add fields.
   }
   if (ostep !== null && id === null) {
@@ -241,6 +308,12 @@ export function parseFragment(hash: string): ParsedLink {
     return { ok: true, link: { policy: str, frames: f, step: n } };
   }
   if (arch !== null && id === null) return parseArchLink(arch, va, kind, priv, step);
+  if (compare !== null && id === null) {
+    if (!ID_RE.test(compare)) return compareFallback(`the scenario id ${quote(compare)} is not valid`);
+    const ps = protocols === null ? [...DEFAULT_COMPARE_PROTOCOLS] : parseProtocols(protocols);
+    if (typeof ps === 'string') return compareFallback(ps);
+    return { ok: true, link: { compare, protocols: ps } };
+  }
   if (id === null) return fallback('it names no scenario (expected #s=<scenario>&step=<n>)');
   if (!ID_RE.test(id)) return fallback(`the scenario id ${quote(id)} is not valid`);
   const n = parseStep(step);
@@ -249,6 +322,9 @@ export function parseFragment(hash: string): ParsedLink {
 }
 
 export function formatFragment(link: Link): string {
+  if ('compare' in link) {
+    return `#compare=${encodeURIComponent(link.compare)}&protocols=${link.protocols.map(encodeURIComponent).join(',')}`;
+  }
   const step = Math.max(0, Math.floor(link.step));
   if ('arch' in link) {
     return `#arch=compare&va=${encodeURIComponent(link.va)}&kind=${link.kind}&priv=${link.priv}&step=${step}`;

@@ -1,7 +1,7 @@
 // Where the shown run is, whichever kind it is: a scenario's snapshot or the OSTEP lesson's view.
 // The transport controls, the keyboard and the permalink all read it from here.
 import type { KeyMomentAt } from '../core/view/snapshot';
-import { ARCH_LESSON, IMAGE_LESSON, OSTEP_LESSON, POLICY_LESSON } from '../worker/protocol';
+import { ARCH_LESSON, COMPARE_LESSON, IMAGE_LESSON, OSTEP_LESSON, POLICY_LESSON } from '../worker/protocol';
 import type { Link } from './permalink';
 import type { VmState } from './store';
 
@@ -37,6 +37,11 @@ export function isArch(s: VmState): boolean {
   return s.scenarioId === ARCH_LESSON;
 }
 
+/** The protocol comparison is shown (or being loaded). */
+export function isCompare(s: VmState): boolean {
+  return s.scenarioId === COMPARE_LESSON;
+}
+
 const NOT_READY: Position = { ready: false, step: 0, end: 0, done: false, keyMoments: NO_MOMENTS };
 
 export function positionOf(s: VmState): Position {
@@ -45,6 +50,9 @@ export function positionOf(s: VmState): Position {
     if (!v) return NOT_READY;
     return { ready: true, step: v.step, end: v.end, done: v.step >= v.end, keyMoments: v.keyMoments };
   }
+  // A comparison has no steps: whole runs, step 0 of 0.
+  if (isCompare(s))
+    return s.compare ? { ready: true, step: 0, end: 0, done: true, keyMoments: NO_MOMENTS } : NOT_READY;
   if (isOstep(s) || isImage(s) || isPolicy(s)) {
     const v = isOstep(s) ? s.ostep : isImage(s) ? s.image : s.policy;
     if (!v) return NOT_READY;
@@ -66,6 +74,10 @@ export function linkOf(s: VmState): Link | null {
   if (isArch(s)) {
     const v = s.arch;
     return v ? { arch: 'compare', ...v.input, step: v.step } : null;
+  }
+  if (isCompare(s)) {
+    const v = s.compare;
+    return v ? { compare: v.scenario.id, protocols: [...v.selected] } : null;
   }
   if (isOstep(s)) {
     const v = s.ostep;

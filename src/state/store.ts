@@ -6,6 +6,7 @@ import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
 import type { Breakpoint } from '../worker/protocol';
 import type { ArchView } from '../worker/archCompare';
+import type { CompareView } from '../worker/compare';
 import type { ImageView } from '../worker/image';
 import type { OstepView } from '../worker/ostep';
 import type { PolicyView } from '../worker/policy';
@@ -50,6 +51,8 @@ export interface VmState {
   breakpointHit: string | null;
   /** The arch-compare view's latest state; shown while scenarioId is ARCH_LESSON. */
   arch: ArchView | null;
+  /** The protocol comparison's latest view; shown while scenarioId is COMPARE_LESSON. */
+  compare: CompareView | null;
 }
 
 export const DEFAULT_SPEED = 2;
@@ -70,6 +73,7 @@ export const initialState: VmState = {
   breakpoints: [],
   breakpointHit: null,
   arch: null,
+  compare: null,
 };
 
 export const useVm = create<VmState>()(() => ({ ...initialState }));

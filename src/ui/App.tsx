@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import {
   isArch,
+  isCompare,
   isImage,
   isOstep,
   isPolicy,
@@ -14,6 +15,7 @@ import {
 import { ArchComparePanel } from './ArchComparePanel';
 import { Controls } from './Controls';
 import { Dock } from './Dock';
+import { ComparePanel } from './ComparePanel';
 import { Banner, Header } from './Header';
 import { ImageLog, ImagePanel } from './ImagePanel';
 import { LogPanel } from './LogPanel';
@@ -31,6 +33,8 @@ import { TlbPanel } from './TlbPanel';
 function onKey(e: KeyboardEvent): void {
   if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
   if (!useVm.getState().shortcuts) return;
+  // The protocol comparison has nothing to step.
+  if (isCompare(useVm.getState())) return;
   const t = e.target instanceof HTMLElement ? e.target : null;
   if (t?.closest('[role="tablist"]')) return;
   const tag = t?.tagName ?? '';
@@ -64,12 +68,17 @@ export function App() {
   const image = useVm(isImage);
   const policy = useVm(isPolicy);
   const arch = useVm(isArch);
+  const compare = useVm(isCompare);
   return (
     <div className="app">
       <Header />
       <Banner />
-      <Controls />
-      {arch ? (
+      {!compare && <Controls />}
+      {compare ? (
+        <main className="panels panels-compare">
+          <ComparePanel />
+        </main>
+      ) : arch ? (
         <main className="panels panels-arch">
           <ArchComparePanel />
         </main>

@@ -5,13 +5,17 @@ import type { ChangeEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
   ARCH_LESSON,
+  COMPARE_LESSON,
+  DEFAULT_COMPARE_SCENARIO,
   dismissBanner,
   isArch,
+  isCompare,
   IMAGE_LESSON,
   isImage,
   isOstep,
   isPolicy,
   loadScenario,
+  openCompareView,
   OSTEP_LESSON,
   POLICY_LESSON,
   setShortcuts,
@@ -22,7 +26,8 @@ const OSTEP_OPTION = 'OSTEP homework: two-level page table';
 const IMAGE_OPTION = 'Machine image: translate its accesses';
 const POLICY_OPTION = 'Page replacement: FIFO, LRU, OPT, Clock';
 const ARCH_OPTION = 'One program on four MMUs (arch-compare)';
-const MODES: readonly string[] = [OSTEP_LESSON, IMAGE_LESSON, POLICY_LESSON, ARCH_LESSON];
+const COMPARE_OPTION = 'Compare shootdown protocols side by side';
+const MODES: readonly string[] = [OSTEP_LESSON, IMAGE_LESSON, POLICY_LESSON, ARCH_LESSON, COMPARE_LESSON];
 
 export function Header() {
   const { scenarios, scenarioId, title, summary } = useVm(
@@ -31,22 +36,26 @@ export function Header() {
       scenarioId: s.scenarioId,
       title: isArch(s)
         ? (s.arch?.title ?? ARCH_OPTION)
-        : isOstep(s)
-          ? (s.ostep?.title ?? OSTEP_OPTION)
-          : isImage(s)
-            ? (s.image?.title ?? IMAGE_OPTION)
-            : isPolicy(s)
-              ? (s.policy?.title ?? POLICY_OPTION)
-              : (s.snapshot?.title ?? ''),
+        : isCompare(s)
+          ? (s.compare?.title ?? COMPARE_OPTION)
+          : isOstep(s)
+            ? (s.ostep?.title ?? OSTEP_OPTION)
+            : isImage(s)
+              ? (s.image?.title ?? IMAGE_OPTION)
+              : isPolicy(s)
+                ? (s.policy?.title ?? POLICY_OPTION)
+                : (s.snapshot?.title ?? ''),
       summary: isArch(s)
         ? (s.arch?.summary ?? '')
-        : isOstep(s)
-          ? (s.ostep?.summary ?? '')
-          : isImage(s)
-            ? (s.image?.summary ?? '')
-            : isPolicy(s)
-              ? (s.policy?.summary ?? '')
-              : (s.snapshot?.summary ?? ''),
+        : isCompare(s)
+          ? (s.compare?.summary ?? '')
+          : isOstep(s)
+            ? (s.ostep?.summary ?? '')
+            : isImage(s)
+              ? (s.image?.summary ?? '')
+              : isPolicy(s)
+                ? (s.policy?.summary ?? '')
+                : (s.snapshot?.summary ?? ''),
     })),
   );
   const onPick = (e: ChangeEvent<HTMLSelectElement>) => {
@@ -82,9 +91,21 @@ export function Header() {
             <option value={IMAGE_LESSON}>{IMAGE_OPTION}</option>
             <option value={POLICY_LESSON}>{POLICY_OPTION}</option>
             <option value={ARCH_LESSON}>{ARCH_OPTION}</option>
+            <option value={COMPARE_LESSON}>{COMPARE_OPTION}</option>
           </optgroup>
         </select>
       </label>
+      {scenarioId === DEFAULT_COMPARE_SCENARIO && (
+        <button
+          type="button"
+          className="header-compare"
+          data-testid="open-compare"
+          title="The same workload under every protocol, as numbers and charts"
+          onClick={() => openCompareView(DEFAULT_COMPARE_SCENARIO)}
+        >
+          Compare side by side
+        </button>
+      )}
       <ShortcutsToggle />
     </header>
   );

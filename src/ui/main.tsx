@@ -4,6 +4,7 @@ import { startApp } from '../state';
 import { App } from './App';
 import './styles.css';
 import './dock.css';
+import './compare.css';
 
 startApp();
 

@@ -1,9 +1,11 @@
 // The one wire protocol between the UI thread and the simulation worker (comlink-style: a
 // single file both sides import). Every message carries the runId of the load it belongs to,
 // so replies to an older load are dropped.
+import type { Protocol } from '../core/spec';
 import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
 import type { ArchView } from './archCompare';
+import type { CompareView } from './compare';
 import type { ImageView } from './image';
 import type { OstepView } from './ostep';
 import type { PolicyView } from './policy';
@@ -78,6 +80,48 @@ export interface PolicySource {
   frames: number;
 }
 
+/** The protocol comparison view: one scenario run to the end under several shootdown protocols. */
+export const COMPARE_LESSON = 'compare-protocols';
+export const DEFAULT_COMPARE_SCENARIO = 'protocol-compare';
+
+/**
+ * Every protocol the comparison offers, in the order it shows them: the kernels that send IPIs,
+ * those that broadcast in hardware, lazy-upgrade, then the broken variants (src/core/spec.ts).
+ * A plain list here (the state layer imports this file, never the core's code); a test checks it
+ * against the core's PROTOCOLS.
+ */
+export const COMPARE_PROTOCOLS = [
+  'linux-x86',
+  'counter',
+  'riscv-sbi',
+  'arm-broadcast',
+  'amd-invlpgb',
+  'lazy-upgrade',
+  'broken-no-shootdown',
+  'broken-free-before-ack',
+  'broken-no-local-flush',
+  'broken-switch-order',
+  'broken-early-ack',
+  'broken-no-wait',
+  'broken-lazy-tables',
+] as const satisfies readonly Protocol[];
+
+/** What lesson protocol-compare covers: the correct kernels, and the lazy one. */
+export const DEFAULT_COMPARE_PROTOCOLS: readonly Protocol[] = [
+  'linux-x86',
+  'counter',
+  'riscv-sbi',
+  'arm-broadcast',
+  'amd-invlpgb',
+  'lazy-upgrade',
+];
+
+/** What the comparison runs: a scenario id (untrusted until the worker finds it) and protocols. */
+export interface CompareSource {
+  scenarioId: string;
+  protocols: Protocol[];
+}
+
 export type ToWorker =
   | { type: 'load'; runId: number; scenarioId: string; step: number }
   /** Opens the OSTEP lesson on a problem: a new run (a pasted text here is one that parsed before). */
@@ -100,7 +144,9 @@ export type ToWorker =
   /** Replaces the breakpoints; they stay set across loads until replaced. */
   | { type: 'breakpoints'; runId: number; list: Breakpoint[] }
   /** Opens the arch-compare view with the user's access (step 0) and the program after it. */
-  | { type: 'archLoad'; runId: number; source: ArchSource; step: number };
+  | { type: 'archLoad'; runId: number; source: ArchSource; step: number }
+  /** Opens the protocol comparison: the scenario run under each protocol (a new run). */
+  | { type: 'compareLoad'; runId: number; source: CompareSource };
 
 export type FromWorker =
   | { type: 'loaded'; runId: number; scenarios: ScenarioInfo[]; scenarioId: string }
@@ -111,7 +157,8 @@ export type FromWorker =
   | { type: 'policy'; runId: number; view: PolicyView; playing: boolean }
   | { type: 'pasteRejected'; runId: number; seq: number; error: string }
   | { type: 'error'; runId: number; message: string }
-  | { type: 'arch'; runId: number; view: ArchView; playing: boolean };
+  | { type: 'arch'; runId: number; view: ArchView; playing: boolean }
+  | { type: 'compare'; runId: number; view: CompareView; playing: boolean };
 
 /** Lesson 3: one program on four MMUs side by side (a view of its own, not a scenario). */
 export const ARCH_LESSON = 'arch-compare';

@@ -6,6 +6,7 @@
 // play and run-until work on all three.
 import { scenarioList } from '../scenarios/index';
 import { type ArchSession, archEnd, archRunUntil, archSeek, archView, openArch } from './archCompare';
+import { type CompareSession, compareView, openCompare } from './compare';
 import { type ImageSession, imageEnd, imageRunUntil, imageSeek, imageView, openImage } from './image';
 import { openPolicy, type PolicySession, policyEnd, policyRunUntil, policySeek, policyView } from './policy';
 import { openOstep, type OstepSession, ostepEnd, ostepRunUntil, ostepSeek, ostepView } from './ostep';
@@ -13,6 +14,7 @@ import {
   ARCH_LESSON,
   assertNever,
   type FromWorker,
+  COMPARE_LESSON,
   IMAGE_LESSON,
   OSTEP_LESSON,
   POLICY_LESSON,
@@ -39,7 +41,9 @@ type Active =
   | { kind: 'ostep'; session: OstepSession }
   | { kind: 'image'; session: ImageSession }
   | { kind: 'policy'; session: PolicySession }
-  | { kind: 'arch'; session: ArchSession };
+  | { kind: 'arch'; session: ArchSession }
+  /** The protocol comparison: whole runs, nothing to step. */
+  | { kind: 'compare'; session: CompareSession };
 
 let active: Active | null = null;
 let runId = 0;
@@ -82,6 +86,9 @@ function postSnapshot(): void {
     case 'arch':
       post({ type: 'arch', runId, view: archView(active.session), playing });
       return;
+    case 'compare':
+      post({ type: 'compare', runId, view: compareView(active.session), playing });
+      return;
     default:
       assertNever(active);
   }
@@ -99,6 +106,8 @@ function atEnd(a: Active): boolean {
       return a.session.step >= policyEnd(a.session);
     case 'arch':
       return a.session.step >= archEnd(a.session);
+    case 'compare':
+      return true;
     default:
       return assertNever(a);
   }
@@ -120,6 +129,8 @@ function move(a: Active, n: number): void {
       return;
     case 'arch':
       archSeek(a.session, a.session.step + n);
+      return;
+    case 'compare':
       return;
     default:
       assertNever(a);
@@ -143,6 +154,8 @@ function seekActive(a: Active, step: number): void {
     case 'arch':
       archSeek(a.session, step);
       return;
+    case 'compare':
+      return;
     default:
       assertNever(a);
   }
@@ -165,6 +178,8 @@ function runUntilActive(a: Active, until: RunUntil): void {
       return;
     case 'arch':
       archRunUntil(a.session, until);
+      return;
+    case 'compare':
       return;
     default:
       assertNever(a);
@@ -192,6 +207,8 @@ function pasted(
       return { ok: false, error: 'the replacement view takes no pasted input' };
     case 'arch':
       return { ok: false, error: 'the arch-compare view takes no pasted input' };
+    case 'compare':
+      return { ok: false, error: 'the protocol comparison takes no pasted input' };
     default:
       return assertNever(a);
   }
@@ -294,6 +311,19 @@ function handle(msg: ToWorker): void {
     active = { kind: 'arch', session: r.session };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: ARCH_LESSON });
     archSeek(r.session, msg.step);
+    postSnapshot();
+    return;
+  }
+  if (msg.type === 'compareLoad') {
+    stopPlay();
+    runId = msg.runId;
+    const r = openCompare(msg.source);
+    if (!r.ok) {
+      post({ type: 'error', runId, message: r.error });
+      return;
+    }
+    active = { kind: 'compare', session: r.session };
+    post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: COMPARE_LESSON });
     postSnapshot();
     return;
   }

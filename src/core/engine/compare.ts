@@ -23,6 +23,9 @@ export interface ProtocolRun {
   tlbMisses: number;
   faults: number;
   violations: number;
+  /** waitCycles and handlerCycles of each core, by core number (the totals above are their sums). */
+  waitCyclesByCore: number[];
+  handlerCyclesByCore: number[];
 }
 
 export type CompareResult = { ok: true; runs: ProtocolRun[] } | { ok: false; error: string };
@@ -61,6 +64,8 @@ export function compareProtocols(
       tlbMisses: s.tlbMisses,
       faults: s.faults,
       violations: s.violations,
+      waitCyclesByCore: [...s.waitCycles],
+      handlerCyclesByCore: [...s.handlerCycles],
     });
   }
   return { ok: true, runs };
