@@ -1,6 +1,6 @@
 // Module-level actions: the only way the UI changes anything. They update the store and send
 // commands through the one worker client; the worker's snapshots come back through the client.
-import type { RunUntil } from '../worker/protocol';
+import type { RunUntil, WorkerTestHook } from '../worker/protocol';
 import {
   DEFAULT_OSTEP_PROBLEM,
   DEFAULT_POLICY_FRAMES,
@@ -250,4 +250,9 @@ export function startApp(): void {
 /** Turns the keyboard shortcuts on or off. */
 export function setShortcuts(on: boolean): void {
   useVm.setState({ shortcuts: on });
+}
+
+/** Test hooks only (installed with ?testhooks=1, see testHooks.ts): the worker throws or hangs. */
+export function workerTestHook(hook: WorkerTestHook): void {
+  theClient().testHook(hook);
 }

@@ -14,9 +14,12 @@ import type { TabPanelProps } from './tabs';
 /** Cells drawn at most. */
 export const MAX_CELLS = 512;
 
-/** One colour per process (Okabe-Ito, distinguishable with the common colour-vision deficiencies). */
-const PROC_COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#f0e442'];
-const KERNEL_COLOUR = '#475569';
+/**
+ * One colour per process (Okabe-Ito, distinguishable with the common colour-vision deficiencies),
+ * as the theme's variables (styles.css: --proc-1 .. --proc-7, --proc-kernel).
+ */
+const PROC_COLOURS = [1, 2, 3, 4, 5, 6, 7].map((i) => `var(--proc-${i})`);
+const KERNEL_COLOUR = 'var(--proc-kernel)';
 
 export function procColour(pid: number): string {
   if (pid < 0) return KERNEL_COLOUR;

@@ -15,6 +15,7 @@ import {
   setShortcuts,
   useVm,
 } from '../state';
+import { ThemeToggle } from './ThemeToggle';
 
 const OSTEP_OPTION = 'OSTEP homework: two-level page table';
 const IMAGE_OPTION = 'Machine image: translate its accesses';
@@ -78,6 +79,7 @@ export function Header() {
         </select>
       </label>
       <ShortcutsToggle />
+      <ThemeToggle />
     </header>
   );
 }

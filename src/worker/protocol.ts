@@ -74,7 +74,17 @@ export type ToWorker =
   | { type: 'seek'; runId: number; step: number }
   | { type: 'play'; runId: number; speed: number }
   | { type: 'pause'; runId: number }
-  | { type: 'runUntil'; runId: number; until: RunUntil };
+  | { type: 'runUntil'; runId: number; until: RunUntil }
+  /**
+   * The client's watchdog: the worker answers `pong` with the same seq. Messages are handled in
+   * order, so a pong says every command sent before the ping has been handled.
+   */
+  | { type: 'ping'; runId: number; seq: number }
+  /** Test hooks only (see src/state/testHooks.ts): make the worker fail on purpose. */
+  | { type: 'testHook'; runId: number; hook: WorkerTestHook };
+
+/** `throw`: an uncaught exception (the Worker's `error` event); `hang`: an endless loop. */
+export type WorkerTestHook = 'throw' | 'hang';
 
 export type FromWorker =
   | { type: 'loaded'; runId: number; scenarios: ScenarioInfo[]; scenarioId: string }
@@ -83,7 +93,8 @@ export type FromWorker =
   | { type: 'image'; runId: number; view: ImageView; playing: boolean }
   | { type: 'policy'; runId: number; view: PolicyView; playing: boolean }
   | { type: 'pasteRejected'; runId: number; seq: number; error: string }
-  | { type: 'error'; runId: number; message: string };
+  | { type: 'error'; runId: number; message: string }
+  | { type: 'pong'; runId: number; seq: number };
 
 /** Steps per second offered by the speed control. */
 export const SPEEDS = [1, 2, 5, 10, 30] as const;
