@@ -104,6 +104,7 @@ function Cell({
 }) {
   const detail = frameDetail(f, procs);
   const style = { '--proc': procColour(f.pid) } as CSSProperties;
+  const shown = f.span > 1 ? `${f.pfn}–${f.pfn + f.span - 1}` : String(f.pfn);
   const cls = `frame frame-${f.state}${f.span > 1 ? ' frame-wide' : ''}${f.change ? ` frame-changed frame-${f.change}` : ''}`;
   return (
     <li className="frame-slot">
@@ -112,7 +113,8 @@ function Cell({
         className={cls}
         style={style}
         title={detail}
-        aria-label={detail}
+        // The name starts with the text shown (WCAG 2.5.3: speech users say what they see).
+        aria-label={`${shown} ${tag(f)}: ${detail}`}
         data-testid="frame"
         data-pfn={f.pfn}
         data-state={f.state}
@@ -126,7 +128,7 @@ function Cell({
         onFocus={() => onShow(f)}
         onBlur={() => onShow(null)}
       >
-        <span className="frame-pfn">{f.span > 1 ? `${f.pfn}–${f.pfn + f.span - 1}` : f.pfn}</span>
+        <span className="frame-pfn">{shown}</span>
         <span className="frame-tag">{tag(f)}</span>
       </button>
     </li>
