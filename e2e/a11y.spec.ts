@@ -111,7 +111,8 @@ test('every control is reached with Tab, shows a focus ring and is at least 24x2
       const el = document.activeElement as HTMLElement | null;
       if (!el || el === document.body) return null;
       const cs = getComputedStyle(el);
-      const r = el.getBoundingClientRect();
+      // A control inside its label is clicked through the whole label (its target).
+      const r = (el.closest('label') ?? el).getBoundingClientRect();
       const id =
         el.dataset.testid ??
         `${el.tagName.toLowerCase()}:${el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 20)}`;
@@ -136,7 +137,9 @@ test('every control is reached with Tab, shows a focus ring and is at least 24x2
   }
   for (const [id, f] of seen) {
     expect(f.outline, `${id} shows a focus ring`).toMatch(/^(solid|auto|dashed|double) ([2-9]|\d\d)/);
-    // Cells of the frames grid and table rows are not targets to click; everything else is.
+    // The scrubber's key-moment markers fall under WCAG 2.5.8's "equivalent" exception (see
+    // violations() above): the 24 px previous / next key-moment buttons reach every moment.
+    if (id === 'key-moment') continue;
     expect(Math.round(f.w), `${id} is at least 24 px wide`).toBeGreaterThanOrEqual(24);
     expect(Math.round(f.h), `${id} is at least 24 px high`).toBeGreaterThanOrEqual(24);
   }

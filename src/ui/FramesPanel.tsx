@@ -128,8 +128,7 @@ function Cell({
         onFocus={() => onShow(f)}
         onBlur={() => onShow(null)}
       >
-        <span className="frame-pfn">{shown}</span>
-        <span className="frame-tag">{tag(f)}</span>
+        <span className="frame-pfn">{shown}</span> <span className="frame-tag">{tag(f)}</span>
       </button>
     </li>
   );
