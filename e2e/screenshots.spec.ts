@@ -8,6 +8,7 @@
 // test-results/shots/<fragment, letters and digits only>-<w>x<h>.png.
 // VMSCOPE_SHOT_TABS (e.g. 'ipi,cores,frames,stats') also shows each of those tabs of the shared
 // panel area in turn and writes <scenario>-<step>-<tab>-<w>x<h>.png for each.
+// VMSCOPE_SHOT_THEME=dark (or light) opens the app in that theme and adds -dark / -light to the names.
 import { test } from '@playwright/test';
 import { AppPage } from './pages/app';
 
@@ -16,6 +17,8 @@ const MOMENT = process.env.VMSCOPE_SHOT_MOMENT ?? 'Core 1 invalidates';
 const STEP = process.env.VMSCOPE_SHOT_STEP;
 const FRAGMENT = process.env.VMSCOPE_SHOT_FRAGMENT;
 const TABS = (process.env.VMSCOPE_SHOT_TABS ?? '').split(',').filter(Boolean);
+const THEME = process.env.VMSCOPE_SHOT_THEME;
+const SUFFIX = THEME ? `-${THEME}` : '';
 
 for (const [w, h] of [
   [1280, 720],
@@ -24,11 +27,12 @@ for (const [w, h] of [
   test(`screenshot ${w}x${h}`, async ({ page }) => {
     await page.setViewportSize({ width: w, height: h });
     const app = new AppPage(page);
+    if (THEME) await page.addInitScript((t) => window.localStorage.setItem('vmscope.theme', t), THEME);
     if (FRAGMENT !== undefined) {
       await app.open(FRAGMENT);
       await page.waitForTimeout(1_000);
       await page.screenshot({
-        path: `test-results/shots/${FRAGMENT.replace(/[^a-z0-9]+/gi, '-')}-${w}x${h}.png`,
+        path: `test-results/shots/${FRAGMENT.replace(/[^a-z0-9]+/gi, '-')}${SUFFIX}-${w}x${h}.png`,
       });
       return;
     }
@@ -38,11 +42,11 @@ for (const [w, h] of [
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     // Let the step's flash animations settle so the picture shows their resting colours.
     await page.waitForTimeout(1_800);
-    await page.screenshot({ path: `test-results/shots/${SCENARIO}-${step}-${w}x${h}.png` });
+    await page.screenshot({ path: `test-results/shots/${SCENARIO}-${step}${SUFFIX}-${w}x${h}.png` });
     for (const tab of TABS) {
       await page.getByTestId(`tab-${tab}`).click();
       await page.waitForTimeout(1_600);
-      await page.screenshot({ path: `test-results/shots/${SCENARIO}-${step}-${tab}-${w}x${h}.png` });
+      await page.screenshot({ path: `test-results/shots/${SCENARIO}-${step}-${tab}${SUFFIX}-${w}x${h}.png` });
     }
     if (w === 1280 && SCENARIO === 'munmap-shootdown' && process.env.VMSCOPE_SHOTS === 'readme') {
       await page.screenshot({ path: 'docs/screenshot.png' });

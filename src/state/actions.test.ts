@@ -17,11 +17,14 @@ import type { OstepView } from '../worker/ostep';
 function fakeClient() {
   const sent: ToWorker[] = [];
   const port: WorkerPort = {
-    postMessage: (m) => sent.push(m),
+    // The watchdog's pings are not commands.
+    postMessage: (m) => {
+      if (m.type !== 'ping') sent.push(m);
+    },
     terminate: () => {},
     addEventListener: () => {},
   };
-  const client = new WorkerClient({ createWorker: () => port, schedule: (fn) => fn() });
+  const client = new WorkerClient({ createWorker: () => port, schedule: (fn) => fn(), every: () => {} });
   setClientForTests(client);
   return { client, sent };
 }

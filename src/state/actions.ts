@@ -1,7 +1,7 @@
 // Module-level actions: the only way the UI changes anything. They update the store and send
 // commands through the one worker client; the worker's snapshots come back through the client.
 import type { Protocol } from '../core/spec';
-import type { ArchSource, Breakpoint, RunUntil } from '../worker/protocol';
+import type { ArchSource, Breakpoint, RunUntil, WorkerTestHook } from '../worker/protocol';
 import {
   ARCH_KINDS,
   ARCH_LESSON,
@@ -362,4 +362,9 @@ export function setArchAccess(vaText: string, kind: string, priv: string): strin
   const hex = va.toLowerCase().startsWith('0x') ? va.toLowerCase() : `0x${va.toLowerCase()}`;
   openArchView({ va: hex, kind: k, priv: p }, 0);
   return null;
+}
+
+/** Test hooks only (installed with ?testhooks=1, see testHooks.ts): the worker throws or hangs. */
+export function workerTestHook(hook: WorkerTestHook): void {
+  theClient().testHook(hook);
 }

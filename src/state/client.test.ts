@@ -3,17 +3,29 @@ import type { Snapshot } from '../core/view/snapshot';
 import type { CompareView } from '../worker/compare';
 import type { OstepView } from '../worker/ostep';
 import type { FromWorker, ToWorker } from '../worker/protocol';
-import { type WorkerPort, WorkerClient } from './client';
+import { WATCHDOG_TICK_MS, type WorkerPort, WorkerClient } from './client';
 import { initialState, useVm } from './store';
 
 type Listener = (ev: never) => void;
 
 class FakeWorker implements WorkerPort {
   sent: ToWorker[] = [];
+  /** The watchdog's pings, apart from the commands. */
+  pings: Extract<ToWorker, { type: 'ping' }>[] = [];
   terminated = false;
   private listeners = new Map<string, Listener[]>();
   postMessage(msg: ToWorker): void {
-    this.sent.push(msg);
+    if (msg.type === 'ping') this.pings.push(msg);
+    else this.sent.push(msg);
+  }
+  /** Answers the latest ping, as a live worker does once it has handled what came before. */
+  pong(): void {
+    const p = this.pings.at(-1);
+    if (p) this.reply({ type: 'pong', runId: p.runId, seq: p.seq });
+  }
+  messageError(): void {
+    for (const fn of this.listeners.get('messageerror') ?? [])
+      fn({ type: 'messageerror', preventDefault() {} } as never);
   }
   terminate(): void {
     this.terminated = true;
@@ -24,8 +36,15 @@ class FakeWorker implements WorkerPort {
   reply(msg: FromWorker): void {
     for (const fn of this.listeners.get('message') ?? []) fn({ data: msg } as never);
   }
+  defaultPrevented = false;
   crash(): void {
-    for (const fn of this.listeners.get('error') ?? []) fn({ type: 'error' } as never);
+    const ev = {
+      type: 'error',
+      preventDefault: () => {
+        this.defaultPrevented = true;
+      },
+    };
+    for (const fn of this.listeners.get('error') ?? []) fn(ev as never);
   }
   get lastLoad(): Extract<ToWorker, { type: 'load' }> | undefined {
     return this.sent.filter((m) => m.type === 'load').at(-1) as
@@ -45,6 +64,8 @@ function ostepView(step: number, builtin: 'seed1' | null, pasteSeq: number | nul
 function setup() {
   const workers: FakeWorker[] = [];
   const frames: (() => void)[] = [];
+  const clock = { t: 0 };
+  let tick: (() => void) | null = null;
   const client = new WorkerClient({
     createWorker: () => {
       const w = new FakeWorker();
@@ -52,12 +73,24 @@ function setup() {
       return w;
     },
     schedule: (fn) => frames.push(fn),
-    now: () => 0,
+    now: () => clock.t,
+    watchdog: { timeoutMs: 4_000, loadTimeoutMs: 15_000 },
+    every: (fn, ms) => {
+      expect(ms).toBe(WATCHDOG_TICK_MS);
+      tick = fn;
+    },
   });
   const runFrames = () => {
     for (const f of frames.splice(0)) f();
   };
-  return { client, workers, runFrames };
+  /** Lets ms of time pass, with the watchdog's ticks in between. */
+  const advance = (ms: number) => {
+    for (let left = ms; left > 0; left -= WATCHDOG_TICK_MS) {
+      clock.t += Math.min(WATCHDOG_TICK_MS, left);
+      tick?.();
+    }
+  };
+  return { client, workers, runFrames, advance };
 }
 
 describe('WorkerClient', () => {
@@ -106,7 +139,11 @@ describe('WorkerClient', () => {
     expect(workers).toHaveLength(2);
     const second = workers[1] as FakeWorker;
     expect(second.lastLoad).toMatchObject({ scenarioId: 'munmap-shootdown', step: 12, runId: 2 });
-    expect(useVm.getState().banner).toMatch(/crashed.*step 12/);
+    expect(useVm.getState().banner).toBe(
+      'The simulation crashed (the worker failed) at step 12; restarted and restored step 12.',
+    );
+    // Handled: not reported to the console as an uncaught error.
+    expect(first.defaultPrevented).toBe(true);
     // Late messages from the dead worker are ignored.
     first.reply({ type: 'snapshot', runId: 2, snapshot: snap(30), playing: false });
     expect(useVm.getState().snapshot).toBeNull();
@@ -248,5 +285,147 @@ describe('WorkerClient', () => {
     runFrames();
     expect(useVm.getState().compare).toBe(view);
     expect(useVm.getState().snapshot).toBeNull();
+  });
+});
+
+describe('WorkerClient watchdog', () => {
+  beforeEach(() => useVm.setState({ ...initialState }));
+
+  it('pings after a command and restarts a worker that does not answer in time', () => {
+    const { client, workers, advance } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(5), playing: false });
+    w.pong();
+    client.send({ type: 'step', n: 1 });
+    expect(w.pings).toHaveLength(2);
+    // The worker hangs on the step: no snapshot, no pong.
+    advance(3_500);
+    expect(workers).toHaveLength(1);
+    advance(1_000);
+    expect(w.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    const second = workers[1] as FakeWorker;
+    expect(second.lastLoad).toMatchObject({ scenarioId: 'munmap-shootdown', step: 5, runId: 2 });
+    expect(useVm.getState().banner).toBe(
+      'The simulation stopped responding at step 5; restarted and restored step 5.',
+    );
+  });
+
+  it('leaves a worker alone that answers in time, however long it runs', () => {
+    const { client, workers, advance } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    w.pong();
+    for (let i = 0; i < 20; i++) {
+      client.send({ type: 'step', n: 1 });
+      advance(3_000);
+      w.pong();
+    }
+    expect(workers).toHaveLength(1);
+    expect(w.terminated).toBe(false);
+    expect(useVm.getState().banner).toBeNull();
+  });
+
+  it('covers commands sent while a ping is out with the next ping', () => {
+    const { client, workers, advance } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    client.send({ type: 'step', n: 1 });
+    client.send({ type: 'step', n: 1 });
+    expect(w.pings).toHaveLength(1);
+    // The pong of the first ping does not vouch for the steps after it: a second ping follows.
+    w.pong();
+    expect(w.pings).toHaveLength(2);
+    advance(5_000);
+    expect(w.terminated).toBe(true);
+  });
+
+  it('gives a load longer, since it runs the scenario through once', () => {
+    const { client, workers, advance } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    advance(10_000);
+    expect(w.terminated).toBe(false);
+    advance(6_000);
+    expect(w.terminated).toBe(true);
+    expect(useVm.getState().banner).toMatch(/^The simulation stopped responding at step 0;/);
+  });
+
+  it('sends heartbeats while playing and restarts a worker stuck in a step of its own', () => {
+    const { client, workers, advance } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    w.pong();
+    client.send({ type: 'play', speed: 2 });
+    w.pong();
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(8), playing: true });
+    useVm.setState({ playing: true });
+    const before = w.pings.length;
+    advance(WATCHDOG_TICK_MS);
+    expect(w.pings.length).toBe(before + 1);
+    w.pong();
+    // Then a step never ends: no more pongs.
+    advance(5_000);
+    expect(w.terminated).toBe(true);
+    expect((workers[1] as FakeWorker).lastLoad).toMatchObject({ step: 8 });
+    expect(useVm.getState().playing).toBe(false);
+  });
+
+  it('sends no heartbeat while paused', () => {
+    const { client, workers, advance } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    w.pong();
+    advance(60_000);
+    expect(w.pings).toHaveLength(1);
+    expect(w.terminated).toBe(false);
+  });
+
+  it('counts a pong sent before a new load (another runId) as a sign of life', () => {
+    const { client, workers, advance } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    client.load('lazy-tlb', 0);
+    const ping = w.pings.at(-1);
+    expect(ping?.runId).toBe(1);
+    w.pong();
+    // The second load is covered by a new ping, stamped with the new run.
+    expect(w.pings.at(-1)?.runId).toBe(2);
+    w.pong();
+    advance(30_000);
+    expect(w.terminated).toBe(false);
+  });
+
+  it('treats messageerror as a crash', () => {
+    const { client, workers } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(3), playing: false });
+    w.messageError();
+    expect(w.terminated).toBe(true);
+    expect((workers[1] as FakeWorker).lastLoad).toMatchObject({ step: 3 });
+    expect(useVm.getState().banner).toBe(
+      'The simulation crashed (a message could not be read) at step 3; restarted and restored step 3.',
+    );
+  });
+
+  it('restores the scenario asked for, not an earlier one, when a new load hangs', () => {
+    const { client, workers, advance } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(9), playing: false });
+    w.pong();
+    client.load('lazy-tlb', 4);
+    advance(16_000);
+    expect(w.terminated).toBe(true);
+    expect((workers[1] as FakeWorker).lastLoad).toMatchObject({ scenarioId: 'lazy-tlb', step: 4 });
+  });
+
+  it('passes test hooks to the worker', () => {
+    const { client, workers } = setup();
+    client.load('munmap-shootdown', 0);
+    client.testHook('hang');
+    expect((workers[0] as FakeWorker).sent.at(-1)).toEqual({ type: 'testHook', runId: 1, hook: 'hang' });
   });
 });

@@ -1,7 +1,8 @@
 // The worker client: the only code that talks to the simulation worker. It stamps every command
 // with the runId of the latest load, drops replies from older loads, coalesces snapshots to at
 // most one store update per animation frame, and treats a worker crash (`error` or
-// `messageerror` on the Worker) as recoverable: banner, new worker, reload at the last good step.
+// `messageerror` on the Worker, or a watchdog timeout: a command left unanswered, see
+// watchdog.ts) as recoverable: banner, new worker, reload at the last good step.
 // A run is a scenario, the OSTEP homework lesson on a problem, or a machine image; a pasted OSTEP
 // problem or image replaces the shown one only if the worker could parse it (else the banner says
 // why, and nothing else changes).
@@ -31,9 +32,11 @@ import {
   POLICY_LESSON,
   type PolicySource,
   type ToWorker,
+  type WorkerTestHook,
 } from '../worker/protocol';
 import { DEFAULT_SCENARIO, quote } from './permalink';
 import { useVm } from './store';
+import { DEFAULT_LIMITS, Watchdog, type WatchdogLimits } from './watchdog';
 
 type WithoutRunId<T> = T extends unknown ? Omit<T, 'runId'> : never;
 /** A command to the worker; the client adds the runId. */
@@ -73,7 +76,14 @@ export interface ClientOptions {
   /** Schedules a callback for the next frame (requestAnimationFrame in the browser). */
   schedule?: (fn: () => void) => void;
   now?: () => number;
+  /** The watchdog's limits (defaults: DEFAULT_LIMITS). */
+  watchdog?: Partial<WatchdogLimits>;
+  /** Calls fn every ms milliseconds (setInterval in the browser); drives the watchdog. */
+  every?: (fn: () => void, ms: number) => void;
 }
+
+/** How often the watchdog looks at the outstanding ping (and sends a heartbeat while playing). */
+export const WATCHDOG_TICK_MS = 500;
 
 /** At most this many crash recoveries in RECOVERY_WINDOW ms; then the client gives up. */
 const MAX_RECOVERIES = 3;
@@ -82,6 +92,10 @@ const RECOVERY_WINDOW = 30_000;
 function defaultSchedule(fn: () => void): void {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn());
   else setTimeout(fn, 16);
+}
+
+function defaultEvery(fn: () => void, ms: number): void {
+  setInterval(fn, ms);
 }
 
 function describe(ev: Event): string {
@@ -98,6 +112,8 @@ export class WorkerClient {
   private loadedOk = false;
   /** The last position received from a healthy worker. */
   private lastGood: Target | null = null;
+  /** What was shown when the current open() began: a comparison that cannot run puts it back. */
+  private previous: Target | null = null;
   private pending: { shown: Shown; playing: boolean } | null = null;
   /** Pasted texts sent and not yet answered, by paste number (to restore one after a crash). */
   private pastes = new Map<number, string>();
@@ -109,10 +125,35 @@ export class WorkerClient {
   private stopped = false;
   private readonly schedule: (fn: () => void) => void;
   private readonly now: () => number;
+  /** The current worker's watchdog (a new worker gets a new one). */
+  private dog: Watchdog | null = null;
+  private ticking = false;
 
   constructor(private readonly opts: ClientOptions) {
     this.schedule = opts.schedule ?? defaultSchedule;
     this.now = opts.now ?? (() => Date.now());
+  }
+
+  /** The watchdog's periodic look: a worker that has not answered in time is restarted. */
+  private tick(): void {
+    if (!this.worker || !this.dog || this.stopped) return;
+    if (this.dog.overdue()) {
+      this.hang();
+      return;
+    }
+    // While playing the worker steps on its own; a heartbeat catches a step that never ends.
+    if (useVm.getState().playing) this.dog.heartbeat();
+  }
+
+  private post(msg: ToWorker): void {
+    if (!this.worker) return;
+    this.worker.postMessage(msg);
+    this.dog?.sent(
+      msg.type === 'load' ||
+        msg.type === 'ostepLoad' ||
+        msg.type === 'imageLoad' ||
+        msg.type === 'policyLoad',
+    );
   }
 
   /** The runId of the latest load (for tests). */
@@ -151,30 +192,33 @@ export class WorkerClient {
     this.requested = target;
     this.loadedOk = false;
     this.pending = null;
+    this.previous = this.lastGood;
+    // A position of another run is no place to restore this one to.
+    this.lastGood = null;
     // Pastes sent to an older run are never answered.
     this.pastes.clear();
     const runId = this.runId;
     switch (target.kind) {
       case 'scenario':
         useVm.setState({ scenarioId: target.scenarioId, playing: false });
-        this.worker?.postMessage({ type: 'load', runId, scenarioId: target.scenarioId, step: target.step });
+        this.post({ type: 'load', runId, scenarioId: target.scenarioId, step: target.step });
         return;
       case 'ostep':
         // Coming from a scenario, drop the view of an earlier OSTEP run rather than flash it.
         if (useVm.getState().scenarioId !== OSTEP_LESSON) useVm.setState({ ostep: null });
         useVm.setState({ scenarioId: OSTEP_LESSON, playing: false });
-        this.worker?.postMessage({ type: 'ostepLoad', runId, source: target.source, step: target.step });
+        this.post({ type: 'ostepLoad', runId, source: target.source, step: target.step });
         return;
       case 'image':
         if (useVm.getState().scenarioId !== IMAGE_LESSON) useVm.setState({ image: null });
         useVm.setState({ scenarioId: IMAGE_LESSON, playing: false });
-        this.worker?.postMessage({ type: 'imageLoad', runId, source: target.source, step: target.step });
+        this.post({ type: 'imageLoad', runId, source: target.source, step: target.step });
         return;
       case 'policy':
         // Another cache size keeps the old columns until the new ones arrive (no flash).
         if (useVm.getState().scenarioId !== POLICY_LESSON) useVm.setState({ policy: null });
         useVm.setState({ scenarioId: POLICY_LESSON, playing: false });
-        this.worker?.postMessage({ type: 'policyLoad', runId, source: target.source, step: target.step });
+        this.post({ type: 'policyLoad', runId, source: target.source, step: target.step });
         return;
       case 'arch':
         // Another VA keeps the old columns until the new ones arrive (no flash).
@@ -201,7 +245,7 @@ export class WorkerClient {
     if (!this.worker || this.stopped) return;
     this.pasteSeq += 1;
     this.pastes.set(this.pasteSeq, text);
-    this.worker.postMessage({ type: 'paste', runId: this.runId, seq: this.pasteSeq, text });
+    this.post({ type: 'paste', runId: this.runId, seq: this.pasteSeq, text });
   }
 
   /** Notes the first view of a pasted input; returns the text of the pasted input shown, if any. */
@@ -217,29 +261,50 @@ export class WorkerClient {
 
   send(cmd: Command): void {
     if (!this.worker || this.stopped) return;
-    this.worker.postMessage({ ...cmd, runId: this.runId });
+    this.post({ ...cmd, runId: this.runId });
+  }
+
+  /** Test hooks only (src/state/testHooks.ts): makes the worker throw or hang on purpose. */
+  testHook(hook: WorkerTestHook): void {
+    if (!this.worker || this.stopped) return;
+    this.post({ type: 'testHook', runId: this.runId, hook });
   }
 
   dispose(): void {
-    this.worker?.terminate();
-    this.worker = null;
+    this.kill();
     this.stopped = true;
   }
 
   private spawn(): void {
     const w = this.opts.createWorker();
     this.worker = w;
+    this.dog = new Watchdog((seq) => w.postMessage({ type: 'ping', runId: this.runId, seq }), this.now, {
+      ...DEFAULT_LIMITS,
+      ...this.opts.watchdog,
+    });
+    if (!this.ticking) {
+      this.ticking = true;
+      (this.opts.every ?? defaultEvery)(() => this.tick(), WATCHDOG_TICK_MS);
+    }
     w.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
       if (this.worker === w) this.receive(ev.data);
     });
     const onCrash = (ev: Event) => {
-      if (this.worker === w) this.crash(describe(ev));
+      if (this.worker !== w) return;
+      // Handled here: the page is told in the banner, not in the console as an uncaught error.
+      ev.preventDefault();
+      this.crash(describe(ev));
     };
     w.addEventListener('error', onCrash);
     w.addEventListener('messageerror', onCrash);
   }
 
   private receive(msg: FromWorker): void {
+    if (msg.type === 'pong') {
+      // Whatever run it was sent in: it says the worker is alive.
+      this.dog?.pong(msg.seq);
+      return;
+    }
     if (msg.runId !== this.runId) return; // a reply to an older load
     switch (msg.type) {
       case 'loaded':
@@ -388,13 +453,13 @@ export class WorkerClient {
           banner: `Could not open the arch-compare view on that access: ${message}. Showing ${DEFAULT_ARCH_SOURCE.va} instead.`,
         });
         this.open({ kind: 'arch', source: DEFAULT_ARCH_SOURCE, step: 0 });
-      } else if (req.kind === 'compare' && this.lastGood !== null) {
+      } else if (req.kind === 'compare' && this.previous !== null) {
         // A comparison that cannot be run (an unknown scenario in a link, say) leaves what was
         // shown before in place: reopen it (the same run, deterministically).
         useVm.setState({
           banner: `Could not open the comparison: ${message}. The previous view is still shown.`,
         });
-        this.open(this.lastGood);
+        this.open(this.previous);
       } else if (req.kind === 'compare' && req.source.scenarioId !== DEFAULT_COMPARE_SCENARIO) {
         useVm.setState({
           banner: `Could not open the comparison: ${message}. Showing ${DEFAULT_COMPARE_SCENARIO} instead.`,
@@ -411,27 +476,40 @@ export class WorkerClient {
   }
 
   private crash(reason: string): void {
+    this.kill();
+    this.recover(`The simulation crashed (${reason})`, this.requested.step);
+  }
+
+  /** The watchdog's verdict: the worker has not answered within its limit. */
+  private hang(): void {
+    this.kill();
+    this.recover('The simulation stopped responding', this.requested.step);
+  }
+
+  private kill(): void {
     this.worker?.terminate();
     this.worker = null;
-    this.recover(`The simulation worker crashed (${reason})`, this.requested.step);
+    this.dog = null;
   }
 
   private recover(what: string, fallbackStep: number): void {
     const t = this.now();
+    const at: Target = this.lastGood ?? { ...this.requested, step: fallbackStep };
     this.recoveries = this.recoveries.filter((x) => t - x < RECOVERY_WINDOW);
     if (this.recoveries.length >= MAX_RECOVERIES) {
-      this.worker?.terminate();
-      this.worker = null;
+      this.kill();
       this.stopped = true;
       useVm.setState({
-        banner: `${what}. It failed repeatedly, so it was stopped; reload the page to try again.`,
+        banner: `${what} at step ${at.step}. It failed repeatedly, so it was stopped; reload the page to try again.`,
         playing: false,
       });
       return;
     }
     this.recoveries.push(t);
-    const at: Target = this.lastGood ?? { ...this.requested, step: fallbackStep };
-    useVm.setState({ banner: `${what}. It was restarted at step ${at.step}.`, playing: false });
+    useVm.setState({
+      banner: `${what} at step ${at.step}; restarted and restored step ${at.step}.`,
+      playing: false,
+    });
     this.open(at);
   }
 }

@@ -49,3 +49,5 @@ export {
 export { DEFAULT_SCENARIO, formatFragment } from './permalink';
 export { isArch, isCompare, isImage, isOstep, isPolicy, type Position, positionOf } from './position';
 export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';
+export { installTestHooks, useBrokenPanels } from './testHooks';
+export { type Theme, useTheme, setTheme, initTheme } from './theme';

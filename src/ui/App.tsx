@@ -22,6 +22,7 @@ import { LogPanel } from './LogPanel';
 import { OstepLog } from './OstepLog';
 import { OstepPanel } from './OstepPanel';
 import { PageTablePanel } from './PageTablePanel';
+import { PanelBoundary as Guard } from './PanelBoundary';
 import { PolicyLog, PolicyPanel } from './PolicyPanel';
 import { TlbPanel } from './TlbPanel';
 
@@ -84,25 +85,45 @@ export function App() {
         </main>
       ) : ostep ? (
         <main className="panels panels-ostep">
-          <OstepPanel />
-          <OstepLog />
+          <Guard id="ostep" title="OSTEP homework" className="panel-ostep">
+            <OstepPanel />
+          </Guard>
+          <Guard id="log" title="Walk log" className="panel-log">
+            <OstepLog />
+          </Guard>
         </main>
       ) : image ? (
         <main className="panels panels-ostep">
-          <ImagePanel />
-          <ImageLog />
+          <Guard id="image" title="Machine image" className="panel-ostep">
+            <ImagePanel />
+          </Guard>
+          <Guard id="log" title="Access log" className="panel-log">
+            <ImageLog />
+          </Guard>
         </main>
       ) : policy ? (
         <main className="panels panels-policy">
-          <PolicyPanel />
-          <PolicyLog />
+          <Guard id="policy" title="Page replacement" className="panel-policy">
+            <PolicyPanel />
+          </Guard>
+          <Guard id="log" title="Replacement log" className="panel-log pol-log">
+            <PolicyLog />
+          </Guard>
         </main>
       ) : (
         <main className="panels">
-          <PageTablePanel />
-          <TlbPanel />
-          <LogPanel />
-          <Dock />
+          <Guard id="pagetable" title="Page table" className="panel-pt">
+            <PageTablePanel />
+          </Guard>
+          <Guard id="tlb" title="TLBs" className="panel-tlb">
+            <TlbPanel />
+          </Guard>
+          <Guard id="log" title="Event log" className="panel-log">
+            <LogPanel />
+          </Guard>
+          <Guard id="dock" title="IPIs, cores, frames and statistics" className="panel-dock">
+            <Dock />
+          </Guard>
         </main>
       )}
     </div>

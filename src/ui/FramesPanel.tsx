@@ -14,9 +14,12 @@ import type { TabPanelProps } from './tabs';
 /** Cells drawn at most. */
 export const MAX_CELLS = 512;
 
-/** One colour per process (Okabe-Ito, distinguishable with the common colour-vision deficiencies). */
-const PROC_COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#f0e442'];
-const KERNEL_COLOUR = '#475569';
+/**
+ * One colour per process (Okabe-Ito, distinguishable with the common colour-vision deficiencies),
+ * as the theme's variables (styles.css: --proc-1 .. --proc-7, --proc-kernel).
+ */
+const PROC_COLOURS = [1, 2, 3, 4, 5, 6, 7].map((i) => `var(--proc-${i})`);
+const KERNEL_COLOUR = 'var(--proc-kernel)';
 
 export function procColour(pid: number): string {
   if (pid < 0) return KERNEL_COLOUR;
@@ -107,6 +110,7 @@ function Cell({
 }) {
   const detail = frameDetail(f, procs);
   const style = { '--proc': procColour(f.pid) } as CSSProperties;
+  const shown = f.span > 1 ? `${f.pfn}–${f.pfn + f.span - 1}` : String(f.pfn);
   const cls = `frame frame-${f.state}${f.span > 1 ? ' frame-wide' : ''}${f.change ? ` frame-changed frame-${f.change}` : ''}`;
   return (
     <li className="frame-slot">
@@ -115,7 +119,8 @@ function Cell({
         className={cls}
         style={style}
         title={detail}
-        aria-label={detail}
+        // The name starts with the text shown (WCAG 2.5.3: speech users say what they see).
+        aria-label={`${shown} ${tag(f)}: ${detail}`}
         data-testid="frame"
         data-pfn={f.pfn}
         data-state={f.state}
@@ -130,8 +135,7 @@ function Cell({
         onFocus={() => onShow(f)}
         onBlur={() => onShow(null)}
       >
-        <span className="frame-pfn">{f.span > 1 ? `${f.pfn}–${f.pfn + f.span - 1}` : f.pfn}</span>
-        <span className="frame-tag">{tag(f)}</span>
+        <span className="frame-pfn">{shown}</span> <span className="frame-tag">{tag(f)}</span>
       </button>
     </li>
   );

@@ -21,6 +21,7 @@ import {
   setShortcuts,
   useVm,
 } from '../state';
+import { ThemeToggle } from './ThemeToggle';
 
 const OSTEP_OPTION = 'OSTEP homework: two-level page table';
 const IMAGE_OPTION = 'Machine image: translate its accesses';
@@ -107,6 +108,7 @@ export function Header() {
         </button>
       )}
       <ShortcutsToggle />
+      <ThemeToggle />
     </header>
   );
 }

@@ -147,7 +147,8 @@ export function ImageLog() {
   const view = useVm((s) => s.image);
   const cur = view && view.step > 0 ? view.accesses[view.step - 1] : undefined;
   return (
-    <section className="panel panel-log" data-testid="panel-log" aria-labelledby="log-title">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls; focusable, the keyboard scrolls it too (WCAG 2.1.1)
+    <section className="panel panel-log" data-testid="panel-log" aria-labelledby="log-title" tabIndex={0}>
       <div className="panel-head">
         <h2 id="log-title">Step {view?.step ?? ''}</h2>
         {view && <span className="panel-what">of {view.end}</span>}

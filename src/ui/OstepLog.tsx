@@ -15,7 +15,8 @@ export function OstepLog() {
   }, [n]);
   if (!view) {
     return (
-      <section className="panel panel-log" data-testid="panel-log" aria-labelledby="log-title">
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls; focusable, the keyboard scrolls it too (WCAG 2.1.1)
+      <section className="panel panel-log" data-testid="panel-log" aria-labelledby="log-title" tabIndex={0}>
         <div className="panel-head">
           <h2 id="log-title">Step</h2>
         </div>
@@ -24,7 +25,8 @@ export function OstepLog() {
   }
   const fault = view.current?.fault !== null && view.current?.fault !== undefined;
   return (
-    <section className="panel panel-log" data-testid="panel-log" aria-labelledby="log-title">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls; focusable, the keyboard scrolls it too (WCAG 2.1.1)
+    <section className="panel panel-log" data-testid="panel-log" aria-labelledby="log-title" tabIndex={0}>
       <div className="panel-head">
         <h2 id="log-title">Step {view.step}</h2>
         <span className="panel-what">of {view.end}</span>

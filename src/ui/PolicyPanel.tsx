@@ -145,7 +145,13 @@ export function PolicyPanel() {
 export function PolicyLog() {
   const view = useVm((s) => s.policy);
   return (
-    <section className="panel panel-log pol-log" data-testid="panel-log" aria-labelledby="log-title">
+    <section
+      className="panel panel-log pol-log"
+      data-testid="panel-log"
+      aria-labelledby="log-title"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls; focusable, the keyboard scrolls it too (WCAG 2.1.1)
+      tabIndex={0}
+    >
       <div className="panel-head">
         <h2 id="log-title">Step {view?.step ?? ''}</h2>
         {view && <span className="panel-what">of {view.end}</span>}

@@ -1,18 +1,27 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { startApp } from '../state';
+import { initTheme, installTestHooks, startApp } from '../state';
 import { App } from './App';
+import { PanelBoundary } from './PanelBoundary';
 import './styles.css';
 import './dock.css';
 import './compare.css';
+import './chrome.css';
 
+initTheme();
+installTestHooks();
 startApp();
 
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(
+  createRoot(root, {
+    // A panel's error boundary shows what failed; the console gets a warning, not an error.
+    onCaughtError: (error, info) => console.warn('Caught by an error boundary:', error, info.componentStack),
+  }).render(
     <StrictMode>
-      <App />
+      <PanelBoundary id="app" title="vmscope" className="panel-app">
+        <App />
+      </PanelBoundary>
     </StrictMode>,
   );
 }

@@ -146,7 +146,17 @@ export type ToWorker =
   /** Opens the arch-compare view with the user's access (step 0) and the program after it. */
   | { type: 'archLoad'; runId: number; source: ArchSource; step: number }
   /** Opens the protocol comparison: the scenario run under each protocol (a new run). */
-  | { type: 'compareLoad'; runId: number; source: CompareSource };
+  | { type: 'compareLoad'; runId: number; source: CompareSource }
+  /**
+   * The client's watchdog: the worker answers `pong` with the same seq. Messages are handled in
+   * order, so a pong says every command sent before the ping has been handled.
+   */
+  | { type: 'ping'; runId: number; seq: number }
+  /** Test hooks only (see src/state/testHooks.ts): make the worker fail on purpose. */
+  | { type: 'testHook'; runId: number; hook: WorkerTestHook };
+
+/** `throw`: an uncaught exception (the Worker's `error` event); `hang`: an endless loop. */
+export type WorkerTestHook = 'throw' | 'hang';
 
 export type FromWorker =
   | { type: 'loaded'; runId: number; scenarios: ScenarioInfo[]; scenarioId: string }
@@ -158,7 +168,8 @@ export type FromWorker =
   | { type: 'pasteRejected'; runId: number; seq: number; error: string }
   | { type: 'error'; runId: number; message: string }
   | { type: 'arch'; runId: number; view: ArchView; playing: boolean }
-  | { type: 'compare'; runId: number; view: CompareView; playing: boolean };
+  | { type: 'compare'; runId: number; view: CompareView; playing: boolean }
+  | { type: 'pong'; runId: number; seq: number };
 
 /** Lesson 3: one program on four MMUs side by side (a view of its own, not a scenario). */
 export const ARCH_LESSON = 'arch-compare';

@@ -33,6 +33,7 @@ import {
   stepBy,
   stepWatching,
 } from './session';
+import { runTestHook } from './testHook';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -239,6 +240,15 @@ function playTick(): void {
 }
 
 function handle(msg: ToWorker): void {
+  if (msg.type === 'ping') {
+    // The watchdog's heartbeat: answered whatever the run, as soon as it is read.
+    post({ type: 'pong', runId: msg.runId, seq: msg.seq });
+    return;
+  }
+  if (msg.type === 'testHook') {
+    runTestHook(msg.hook);
+    return;
+  }
   if (msg.type === 'load') {
     stopPlay();
     runId = msg.runId;
