@@ -58,7 +58,7 @@ function threadText(t: ThreadView): string {
 }
 
 export function CoresHead() {
-  return <span className="panel-what">who runs where · CR3 · PCID · tlb_gen</span>;
+  return <span className="panel-what">who runs where · CR3 · PCID · tlb_gen · IF</span>;
 }
 
 export function CoresBody({ tabpanel }: { tabpanel?: TabPanelProps }) {
@@ -84,6 +84,12 @@ export function CoresBody({ tabpanel }: { tabpanel?: TabPanelProps }) {
             </th>
             <th scope="col" title="this core's TLB generation / the mm's tlb_gen">
               tlb_gen
+            </th>
+            <th
+              scope="col"
+              title="the interrupt flag (RFLAGS.IF): off in the IPI handler and during switch_mm; an IPI waits until it is on"
+            >
+              IF
             </th>
             <th scope="col">doing</th>
           </tr>
@@ -121,6 +127,9 @@ export function CoresBody({ tabpanel }: { tabpanel?: TabPanelProps }) {
                   ) : (
                     '–'
                   )}
+                </td>
+                <td className="mono" data-testid="core-if" data-on={c.interruptsOn}>
+                  {c.interruptsOn ? 'on' : <span className="if-off">off</span>}
                 </td>
                 <td
                   className={`cores-note${c.state === 'waiting' || c.state === 'interrupt' ? ' cores-note-hot' : ''}`}

@@ -14,6 +14,7 @@ import { stepReclaim } from '../kernel/reclaim';
 import type { Core, Frame, Machine } from '../machine';
 import { nextBelow } from '../prng';
 import { stepIpi, stepShootdown } from '../smp/shootdown/linuxX86';
+import { interruptsEnabled } from '../smp/interruptFlag';
 import { stepSwitch } from '../smp/switch';
 import type { Ctx } from './ctx';
 import { threadOf } from './ctx';
@@ -46,9 +47,7 @@ const MONITOR_TRIGGERS: ReadonlySet<string> = new Set([
 
 /** The earliest IPI waiting for `core` that it can take now, if any. */
 function deliverableIpi(m: Machine, core: Core): { id: number; at: number } | null {
-  const top = core.stack[core.stack.length - 1];
-  // Interrupts are off inside the handler and during switch_mm.
-  if (top?.fn === 'ipi' || top?.fn === 'switch') return null;
+  if (!interruptsEnabled(core)) return null;
   let best: { id: number; at: number } | null = null;
   for (const id of core.inbox) {
     const ipi = m.ipis[id];

@@ -264,6 +264,19 @@ describe('cores and threads', () => {
   });
 });
 
+describe('interrupt flag', () => {
+  it('is off while a core runs the IPI handler and on again after, on every other core throughout', () => {
+    const tl = timeline(shootdown);
+    expect(snap(tl).cores.every((c) => c.interruptsOn)).toBe(true);
+    const handler = until(tl, (s) => s.cores[1]?.state === 'interrupt');
+    expect(handler.cores[1]?.interruptsOn).toBe(false);
+    // The initiator waits for the ack with interrupts on (smp_call_function_many needs them on).
+    expect(handler.cores[0]?.interruptsOn).toBe(true);
+    const after = until(tl, (s) => s.cores[1]?.state !== 'interrupt');
+    expect(after.cores[1]?.interruptsOn).toBe(true);
+  });
+});
+
 describe('stats series', () => {
   it('adds up to the machine stats over a whole short run', () => {
     for (const spec of [cow, shootdown]) {

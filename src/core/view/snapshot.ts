@@ -16,6 +16,7 @@ import { type PscView, pscView } from './pscView';
 import { narrate } from './narrate';
 import { type EntryStatus, entryStatus } from '../engine/monitor';
 import type { Thread, ThreadState } from '../machine';
+import { interruptsEnabled } from '../smp/interruptFlag';
 import { type FramesView, framesView } from './frames';
 import { type StatsSeries, statsSeries } from './series';
 
@@ -45,6 +46,8 @@ export interface CoreView {
   runq: number[];
   /** Between the two halves of switch_mm (loaded_mm = LOADED_MM_SWITCHING). */
   switching: boolean;
+  /** RFLAGS.IF: off in the IPI handler and during switch_mm, so IPIs wait (smp/interruptFlag.ts). */
+  interruptsOn: boolean;
 }
 
 /** A thread: where it runs or waits, and what it does next. */
@@ -497,6 +500,7 @@ export function buildSnapshot(
       pendingIpis: c.inbox.length,
       runq: c.runq.slice(),
       switching: c.switching,
+      interruptsOn: interruptsEnabled(c),
     })),
     tlbs: m.cores.map((c) => tlbView(m, c.id, c.tlb, c.tlbHits, c.tlbMisses)),
     procs,
