@@ -3,9 +3,9 @@ import { newWalkOut } from '../arch/x86_64/walk';
 import type { Ctx } from '../engine/ctx';
 import { threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
-import { readWord, writeWord } from '../mem/physmem';
 import { translate } from '../mmu/translate';
-import { paHex, vaHex } from './emit';
+import { vaHex } from './emit';
+import { moveWord } from './moveWord';
 import { noteUse } from './swap';
 import { finishOp } from './thread';
 
@@ -49,23 +49,7 @@ export function stepAccess(ctx: Ctx, f: Extract<Frame, { fn: 'access' }>): void 
     return;
   }
   if (m.swap) noteUse(m, out.pfn); // for the idealized LRU/MRU reclaim policies
-  const word = f.off >>> 2;
-  let value: number;
-  if (f.kind === 'write') {
-    writeWord(m.mem, out.pfn, word, f.value);
-    value = f.value;
-  } else {
-    value = readWord(m.mem, out.pfn, word);
-  }
-  ctx.emit({
-    type: 'access.done',
-    core: core.id,
-    tid: th.tid,
-    va,
-    pa: paHex(out.pfn, f.off),
-    kind: f.kind,
-    value,
-  });
+  const value = moveWord(ctx, th.tid, va, out.pfn, f);
   if (f.expect !== undefined) {
     ctx.emit({
       type: 'value.check',

@@ -9,8 +9,8 @@ import { threadOf } from '../engine/ctx';
 import type { IoctlFrame, Op } from '../machine';
 import { readWord } from '../mem/physmem';
 import { paHex, vaHex } from './emit';
-import { finishOp } from './thread';
 import { clac, copyCycles, kernelAccess, stac, uaOf } from './uaccess';
+import { returnFromSyscall } from './sysret';
 
 const EINVAL = 22;
 const EFAULT = 14;
@@ -118,10 +118,7 @@ export function stepIoctl(ctx: Ctx, f: IoctlFrame): void {
       copyData(ctx, f);
       return;
     case 'exit':
-      ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'ioctl', ret: f.ret });
-      ctx.cost += m.cost.small;
-      core.stack.pop();
-      finishOp(ctx);
+      returnFromSyscall(ctx, 'ioctl', f.ret);
       return;
     default: {
       const never: never = f.phase;

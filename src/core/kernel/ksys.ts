@@ -8,11 +8,12 @@ import { newWalkOut, PF_PROT, PF_WRITE, readEntry, walkPageTable } from '../arch
 import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
-import { readWord, writeWord } from '../mem/physmem';
 import { translate } from '../mmu/translate';
-import { paHex, vaHex } from './emit';
+import { vaHex } from './emit';
+import { moveWord } from './moveWord';
 import { kptiOn, switchToKernelCr3, switchToUserCr3 } from './kpti';
-import { exitThread, finishOp } from './thread';
+import { exitThread } from './thread';
+import { returnFromSyscall } from './sysret';
 
 type KsysFrame = Extract<Frame, { fn: 'ksys' }>;
 
@@ -66,10 +67,7 @@ export function stepKsys(ctx: Ctx, f: KsysFrame): void {
       return kernelAccess(ctx, f, va);
     case 'exit': {
       if (kptiOn(m)) switchToUserCr3(ctx, proc, 'SWITCH_TO_USER_CR3 on return to user');
-      ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name, ret: 0 });
-      ctx.cost += m.cost.small;
-      core.stack.pop();
-      finishOp(ctx);
+      returnFromSyscall(ctx, name, 0);
       return;
     }
   }
@@ -115,22 +113,6 @@ function kernelAccess(ctx: Ctx, f: KsysFrame, va: string): void {
     exitThread(ctx, th, `killed by a kernel oops at ${va}`);
     return;
   }
-  const word = f.off >>> 2;
-  let value: number;
-  if (f.kind === 'write') {
-    writeWord(m.mem, out.pfn, word, f.value);
-    value = f.value;
-  } else {
-    value = readWord(m.mem, out.pfn, word);
-  }
-  ctx.emit({
-    type: 'access.done',
-    core: core.id,
-    tid: th.tid,
-    va,
-    pa: paHex(out.pfn, f.off),
-    kind: f.kind,
-    value,
-  });
+  moveWord(ctx, th.tid, va, out.pfn, f);
   f.phase = 'exit';
 }

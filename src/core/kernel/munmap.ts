@@ -15,6 +15,7 @@ import { finishOp } from './thread';
 import { removeRange } from './vma';
 import { beyondTaskSize } from './kernelSpace';
 import { holdWhilePinned } from './pin';
+import { returnFromSyscall } from './sysret';
 
 const EINVAL = 22;
 
@@ -83,10 +84,7 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
       return stepMunmap(ctx, f);
     }
     case 'exit': {
-      ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'munmap', ret: 0 });
-      ctx.cost += m.cost.small;
-      core.stack.pop();
-      finishOp(ctx);
+      returnFromSyscall(ctx, 'munmap', 0);
       return;
     }
   }

@@ -10,8 +10,8 @@ import type { Machine, Op, RwFrame } from '../machine';
 import { readWord, writeWord } from '../mem/physmem';
 import { paHex, vaHex } from './emit';
 import { pinNextPage, unpinAll } from './pin';
-import { finishOp } from './thread';
 import { clac, copyCycles, kernelAccess, stac, uaOf } from './uaccess';
+import { returnFromSyscall } from './sysret';
 
 export const EFAULT = 14;
 const EBADF = 9;
@@ -109,10 +109,7 @@ export function stepRw(ctx: Ctx, f: RwFrame): void {
       f.phase = 'exit';
       return;
     case 'exit':
-      ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: f.name, ret: f.ret });
-      ctx.cost += m.cost.small;
-      core.stack.pop();
-      finishOp(ctx);
+      returnFromSyscall(ctx, f.name, f.ret);
       return;
     default: {
       const never: never = f.phase;
