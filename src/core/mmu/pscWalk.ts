@@ -68,19 +68,7 @@ export function walkWithPsc(
   psc.lastSkipped = levels - start;
   trace.length = 0;
   const ok = walkFrom(m.mem, table, start, andLo >>> 0, orHi, vpn, kind, user, m.ctl, out, trace);
-  if (emit) {
-    for (const l of trace) {
-      emit({
-        type: 'walk.level',
-        core: core.id,
-        level: l.level,
-        table: l.tablePfn,
-        index: l.index,
-        entry: hexEntry(l.lo, l.hi),
-        flags: flagString(l.lo, l.hi),
-      });
-    }
-  }
+  if (emit) emitWalkLevels(trace, core.id, emit);
   if (!ok) {
     const removed = pscInvalidateAddress(psc, vpn, core.pcid);
     if (removed > 0) {
@@ -112,4 +100,19 @@ export function walkWithPsc(
     });
   }
   return true;
+}
+
+/** One `walk.level` event per table read, top level first (what the walk panel animates). */
+export function emitWalkLevels(trace: readonly WalkLevel[], core: number, emit: Emit): void {
+  for (const l of trace) {
+    emit({
+      type: 'walk.level',
+      core,
+      level: l.level,
+      table: l.tablePfn,
+      index: l.index,
+      entry: hexEntry(l.lo, l.hi),
+      flags: flagString(l.lo, l.hi),
+    });
+  }
 }

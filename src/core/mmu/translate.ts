@@ -4,8 +4,6 @@
 // miss that hits the L2 (STLB) refills the L1 without a walk; a walk's result goes into both.
 import { accessDenied, PF_PROT, pfErrorCode } from '../arch/x86_64/rights';
 import { type WalkLevel, type WalkOut, walkPageTable } from '../arch/x86_64/walk';
-import { flagString } from '../arch/x86_64/pte';
-import { hexEntry } from '../hex';
 import type { Emit } from '../kernel/emit';
 import { vaHex } from '../kernel/emit';
 import type { Core, Machine } from '../machine';
@@ -18,7 +16,7 @@ import {
 } from '../tlb/hierarchy';
 import { invalidateScope, pageFaultInvalidate } from '../tlb/invalidate';
 import { SCOPE_ASID_OR_GLOBAL } from '../tlb/level';
-import { walkWithPsc } from './pscWalk';
+import { emitWalkLevels, walkWithPsc } from './pscWalk';
 import type { EvictionInfo } from '../tlb/level';
 import { TLBF_D, TLBF_G, TLBF_NX, TLBF_RW, TLBF_US } from '../tlb/tlb';
 
@@ -97,19 +95,7 @@ export function translate(
   const ok = h.psc
     ? walkWithPsc(m, core, h.psc, vpn, kind, user, out, emit)
     : walkPageTable(m.mem, core.cr3Pfn, vpn, kind, user, m.ctl, out, trace);
-  if (emit && trace) {
-    for (const l of trace) {
-      emit({
-        type: 'walk.level',
-        core: core.id,
-        level: l.level,
-        table: l.tablePfn,
-        index: l.index,
-        entry: hexEntry(l.lo, l.hi),
-        flags: flagString(l.lo, l.hi),
-      });
-    }
-  }
+  if (emit && trace) emitWalkLevels(trace, core.id, emit);
   // Not-present and faulting translations are never cached (Linux tlbflush.h; SDM 4.10.2.3).
   if (!ok) return false;
   let flags = 0;
