@@ -151,6 +151,8 @@ export type EventBody =
       full: boolean;
       freedTables: boolean;
       gen: number;
+      /** Set when the page count passed the per-page flush ceiling and made this a full flush. */
+      ceiling?: number;
     }
   | { type: 'ipi.sent'; from: number; to: number; reason: string }
   /** `handler`: the function the interrupt runs, when it is not flush_tlb_func. */

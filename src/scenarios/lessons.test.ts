@@ -191,10 +191,10 @@ describe('the broken kernels', () => {
 
   it('flush-ceiling: 8 pages go one INVLPG at a time, 64 pages become one full flush', () => {
     const ev = runLog('flush-ceiling').flat();
-    const begins = ev.flatMap((e) => (e.type === 'shootdown.begin' ? [[e.pages, e.full]] : []));
+    const begins = ev.flatMap((e) => (e.type === 'shootdown.begin' ? [[e.pages, e.full, e.ceiling]] : []));
     expect(begins).toEqual([
-      [8, false],
-      [64, true],
+      [8, false, undefined],
+      [64, true, 33],
     ]);
     const core1 = ev.flatMap((e) => (e.type === 'tlb.invalidate' && e.core === 1 ? [e.scope] : []));
     expect(core1).toEqual([...Array(8).fill('page'), 'asid']);

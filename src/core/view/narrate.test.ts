@@ -41,4 +41,13 @@ describe('narrate shootdown.begin', () => {
   it('says a lazy core catches up later when it is skipped', () => {
     expect(narrate(begin([], [{ core: 1, why: 'lazy TLB mode' }]))).toMatch(/lazy core catches up/);
   });
+
+  it('names the flush ceiling only when the page count made the flush full', () => {
+    const over = { ...begin([1], []), pages: 40, full: true, ceiling: 33 } as SimEvent;
+    expect(narrate(over)).toMatch(/full flush: more than the 33-page ceiling/);
+    // A whole-mm flush of many pages (fork's flush_tlb_mm, or RISC-V) is not a ceiling decision.
+    const whole = { ...begin([1], []), pages: 40, full: true } as SimEvent;
+    expect(narrate(whole)).toMatch(/flush_tlb_mm/);
+    expect(narrate(whole)).not.toMatch(/ceiling/);
+  });
 });

@@ -136,7 +136,7 @@ export function narrate(e: SimEvent): string {
       }
       const tables = e.freedTables ? ' and freed page tables (so lazy cores are included)' : '';
       return e.targets.length
-        ? `Shootdown: ${e.pages} page(s)${tables}${e.full ? (e.pages > 33 ? ' (full flush: above the 33-page ceiling)' : ' (a full flush of the mm, flush_tlb_mm)') : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`
+        ? `Shootdown: ${e.pages} page(s)${tables}${e.ceiling !== undefined ? ` (a full flush: more than the ${e.ceiling}-page ceiling)` : e.full ? ' (a full flush of the mm, flush_tlb_mm)' : ''}; IPIs to core${e.targets.length > 1 ? 's' : ''} ${e.targets.join(', ')} from mm_cpumask${skipped ? `; skipped ${skipped}` : ''}.`
         : skipped
           ? `No IPI: skipped ${skipped}. ${e.skipped.some((s) => s.why.includes('lazy')) ? 'A lazy core catches up when it switches back to the mm. ' : 'A core on another mm checks tlb_gen when it switches back. '}Only the local TLB is flushed.`
           : `No other core can cache this mm's entries: a local flush is enough.`;

@@ -94,7 +94,9 @@ function stepX86(ctx: Ctx, f: ShootdownFrame): void {
     case 'begin': {
       // inc_mm_tlb_gen is a full barrier: the mm_cpumask read below is ordered after the PTE writes.
       f.gen = ++proc.tlbGen;
-      f.full = f.full || f.vpns.length > FLUSH_CEILING_PAGES;
+      // tlb_single_page_flush_ceiling (arch/x86/mm/tlb.c): past it, one full flush beats INVLPGs.
+      const overCeiling = !f.full && f.vpns.length > FLUSH_CEILING_PAGES;
+      f.full = f.full || overCeiling;
       ctx.emit({ type: 'tlb.gen', pid: proc.pid, gen: f.gen, core: core.id });
       const { targets, skipped } = chooseTargets(m, core, proc, f.freedTables);
       const sd = openShootdown(ctx, proc, f, targets);
@@ -109,6 +111,7 @@ function stepX86(ctx: Ctx, f: ShootdownFrame): void {
         vas: f.vpns.slice(0, 64).map((v) => vaHex(v, 0)),
         full: f.full,
         gen: f.gen,
+        ...(overCeiling ? { ceiling: FLUSH_CEILING_PAGES } : {}),
       });
       ctx.cost += m.cost.small;
       const protocol = m.spec.machine.protocol;
