@@ -59,6 +59,9 @@ test('munmap-shootdown: core 0 waits for the acks of cores 1 and 2; the IPI tota
   await expect(cores.row(0)).toHaveAttribute('data-waiting-for', '1,2');
   await expect(cores.row(0)).toContainText('acks due from cores 1, 2');
   await expect(cores.row(1)).toHaveAttribute('data-state', 'interrupt');
+  // In the handler, entered through an interrupt gate: IF is off; the waiting initiator has it on.
+  await expect(cores.row(1).getByTestId('core-if')).toHaveText('off');
+  await expect(cores.row(0).getByTestId('core-if')).toHaveText('on');
   await expect(cores.row(3)).toHaveAttribute('data-waiting-for', '');
   // Core 3 runs another process: its CR3 is that process's table, not process 1's.
   await expect(cores.row(3)).toContainText('2 other');
