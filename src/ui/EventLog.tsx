@@ -201,11 +201,11 @@ export function EventLog() {
           />
         </label>
         <label className="evlog-label">
-          <span className="sr-only">How far back </span>
+          <span className="sr-only">How many steps back </span>
           <select data-testid="log-span" value={span} onChange={(e) => setSpan(Number(e.target.value))}>
             {SPANS.map((n) => (
               <option key={n} value={n}>
-                {n} steps back
+                {n} back
               </option>
             ))}
           </select>
