@@ -211,7 +211,12 @@ export function EventLog() {
           </select>
         </label>
       </div>
-      <p className="evlog-status" data-testid="log-status" aria-live="off">
+      <p
+        className="evlog-status"
+        data-testid="log-status"
+        data-shown={nowRows.length + pastRows.length}
+        data-total={events.length + past.length}
+      >
         {step === 0
           ? 'No events yet.'
           : `${nowRows.length + pastRows.length} of ${events.length + past.length} events shown · steps ${

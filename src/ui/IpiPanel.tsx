@@ -5,7 +5,7 @@
 // lanes); lanes scroll vertically when there are more cores than fit. Lazy-TLB cores are hatched.
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
-import { type D3ZoomEvent, type ZoomBehavior, zoom, zoomIdentity } from 'd3-zoom';
+import { type D3ZoomEvent, type ZoomBehavior, zoom, zoomIdentity, zoomTransform } from 'd3-zoom';
 import { type KeyboardEvent, useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { CoreView, IpiTimeline } from '../core/view/snapshot';
@@ -182,7 +182,8 @@ export function IpiLanes({ tabpanel }: { tabpanel?: TabPanelProps }) {
   const size = useSize(box, { width: 800, height: 200 });
   const width = Math.max(420, size.width);
   const laneCount = cores?.length ?? 0;
-  const LANE = Math.round(
+  // Floored: lanes that fit must not overflow by a rounding pixel (the wheel would then scroll).
+  const LANE = Math.floor(
     Math.min(LANE_MAX, Math.max(LANE_MIN, (size.height - TOP) / Math.max(1, laneCount))),
   );
   const compact = LANE < LANE_COMPACT;
@@ -219,6 +220,7 @@ export function IpiLanes({ tabpanel }: { tabpanel?: TabPanelProps }) {
   // gesture turns its transform back into a window. `live` gives the handlers the latest sizes.
   const svg = useRef<SVGSVGElement>(null);
   const behaviour = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  const syncing = useRef(false);
   const live = useRef({ full, r0, r1, scenarioId, overflow });
   live.current = { full, r0, r1, scenarioId, overflow };
   useEffect(() => {
@@ -230,7 +232,8 @@ export function IpiLanes({ tabpanel }: { tabpanel?: TabPanelProps }) {
         ev.type === 'wheel' ? !live.current.overflow || ev.ctrlKey || ev.metaKey : !ev.ctrlKey && !ev.button,
       )
       .on('zoom', (ev: D3ZoomEvent<SVGSVGElement, unknown>) => {
-        if (!ev.sourceEvent) return; // set by the effect below, not by the user
+        // Set by the effect below, not by the user (during a wheel gesture d3 keeps its event).
+        if (!ev.sourceEvent || syncing.current) return;
         const { full: f, r0: a, r1: b, scenarioId: id } = live.current;
         if (!id) return;
         const d = clampDomain(domainOf({ k: ev.transform.k, x: ev.transform.x }, f, a, b), f);
@@ -257,7 +260,14 @@ export function IpiLanes({ tabpanel }: { tabpanel?: TabPanelProps }) {
         [r1, Math.max(1, height)],
       ]);
     const tr = transformFor(shown, full, r0, r1);
-    select(el).call(z.transform, zoomIdentity.translate(tr.x, 0).scale(tr.k));
+    const now = zoomTransform(el);
+    if (Math.abs(now.k - tr.k) < 1e-6 && Math.abs(now.x - tr.x) < 1e-3) return;
+    syncing.current = true;
+    try {
+      select(el).call(z.transform, zoomIdentity.translate(tr.x, 0).scale(tr.k));
+    } finally {
+      syncing.current = false;
+    }
   });
 
   const nowX = x(tick);
