@@ -279,7 +279,7 @@ export function IpiLanes({ tabpanel }: { tabpanel?: TabPanelProps }) {
       <div className="ipi-lanes" ref={box} data-testid="ipi-lanes">
         <svg
           ref={svg}
-          className="ipi-svg"
+          className={compact ? 'ipi-svg ipi-compact' : 'ipi-svg'}
           width={width}
           height={height}
           viewBox={`0 0 ${width} ${height}`}
