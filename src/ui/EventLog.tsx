@@ -1,7 +1,7 @@
 // The run-wide event log under the narration: the current step's events, then those of the
 // steps before it (newest first, asked of the worker: requestHistory), filterable by kind and by
 // a text (address, core=1, pid=2). Each row is a button: clicking it (or Enter / Space) seeks to
-// its step; Up / Down move between rows. Past rows are virtualized (fixed row height), so a
+// its step; Up / Down move between rows (the list is one Tab stop). Past rows are virtualized (fixed row height), so a
 // window of 2000 events stays fast; the current step's rows are always rendered.
 import { type CSSProperties, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -36,11 +36,14 @@ function Row({
   current,
   onSeek,
   style,
+  tabbable,
 }: {
   e: SimEvent;
   current: boolean;
   onSeek: (step: number) => void;
   style?: CSSProperties;
+  /** One row is in the Tab order; Up / Down reach the others (the list is one stop for Tab). */
+  tabbable: boolean;
 }) {
   const cat = categoryOf(e.type);
   const fields = eventFields(e);
@@ -58,6 +61,7 @@ function Row({
         className="evlog-row"
         onClick={() => onSeek(e.step)}
         onKeyDown={moveFocus}
+        tabIndex={tabbable ? 0 : -1}
         aria-current={current ? 'step' : undefined}
       >
         <span className="evlog-step">
@@ -235,7 +239,7 @@ export function EventLog() {
         >
           {nowRows.map((e, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: events of one step, in order
-            <Row key={i} e={e} current onSeek={onSeek} />
+            <Row key={i} e={e} current onSeek={onSeek} tabbable={i === 0} />
           ))}
           {step > 0 && nowRows.length === 0 && (
             <li className="evlog-empty">
@@ -250,7 +254,14 @@ export function EventLog() {
           style={{ height: pastRows.length * ROW_H }}
         >
           {windowRows.map(({ e, at }) => (
-            <Row key={at} e={e} current={false} onSeek={onSeek} style={{ top: at * ROW_H }} />
+            <Row
+              key={at}
+              e={e}
+              current={false}
+              onSeek={onSeek}
+              style={{ top: at * ROW_H }}
+              tabbable={nowRows.length === 0 && at === start}
+            />
           ))}
         </ul>
       </div>
