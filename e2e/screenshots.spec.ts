@@ -8,6 +8,8 @@
 // test-results/shots/<fragment, letters and digits only>-<w>x<h>.png.
 // VMSCOPE_SHOT_TABS (e.g. 'ipi,cores,frames,stats') also shows each of those tabs of the shared
 // panel area in turn and writes <scenario>-<step>-<tab>-<w>x<h>.png for each.
+// VMSCOPE_SHOT_LOG_FILTER (e.g. 'core=1') also types that into the event log's filter and writes
+// <scenario>-<step>-log-<w>x<h>.png.
 // VMSCOPE_SHOT_THEME=dark (or light) opens the app in that theme and adds -dark / -light to the names.
 import { test } from '@playwright/test';
 import { AppPage } from './pages/app';
@@ -47,6 +49,13 @@ for (const [w, h] of [
       await page.getByTestId(`tab-${tab}`).click();
       await page.waitForTimeout(1_600);
       await page.screenshot({ path: `test-results/shots/${SCENARIO}-${step}-${tab}${SUFFIX}-${w}x${h}.png` });
+    }
+    const logFilter = process.env.VMSCOPE_SHOT_LOG_FILTER;
+    if (logFilter) {
+      await page.getByTestId('log-filter').fill(logFilter);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: `test-results/shots/${SCENARIO}-${step}-log${SUFFIX}-${w}x${h}.png` });
     }
     if (w === 1280 && SCENARIO === 'munmap-shootdown' && process.env.VMSCOPE_SHOTS === 'readme') {
       await page.screenshot({ path: 'docs/screenshot.png' });

@@ -23,6 +23,7 @@ import {
   SPEEDS,
 } from '../worker/protocol';
 import { WorkerClient, type WorkerPort } from './client';
+import { nextHistorySeq } from './history';
 import { DEFAULT_SCENARIO, formatFragment, type Link, parseFragment } from './permalink';
 import { linkOf, positionOf } from './position';
 import { DEFAULT_SPEED, type DockTab, useVm, type VmState } from './store';
@@ -367,4 +368,20 @@ export function setArchAccess(vaText: string, kind: string, priv: string): strin
 /** Test hooks only (installed with ?testhooks=1, see testHooks.ts): the worker throws or hangs. */
 export function workerTestHook(hook: WorkerTestHook): void {
   theClient().testHook(hook);
+}
+
+/**
+ * Asks the worker for the events of steps from..to of the shown scenario (the run-wide event
+ * log); the answer lands in useHistory (src/state/history.ts). Does nothing outside a scenario.
+ */
+export function requestHistory(from: number, to: number): void {
+  const s = useVm.getState();
+  if (!s.snapshot || s.scenarioId === null) return;
+  const seq = nextHistorySeq(s.snapshot.scenarioId);
+  theClient().send({
+    type: 'history',
+    seq,
+    from: Math.max(0, Math.floor(from)),
+    to: Math.max(0, Math.floor(to)),
+  });
 }

@@ -34,6 +34,7 @@ import {
   type ToWorker,
   type WorkerTestHook,
 } from '../worker/protocol';
+import { receiveHistory } from './history';
 import { DEFAULT_SCENARIO, quote } from './permalink';
 import { useVm } from './store';
 import { DEFAULT_LIMITS, Watchdog, type WatchdogLimits } from './watchdog';
@@ -375,6 +376,10 @@ export class WorkerClient {
       }
       case 'error':
         this.failed(msg.message);
+        return;
+      case 'historyResult':
+        // Not a view: the event log's store keeps it if it answers the latest request.
+        receiveHistory(msg);
         return;
       default:
         assertNever(msg);

@@ -16,6 +16,7 @@ export {
   pause,
   play,
   removeBreakpoint,
+  requestHistory,
   runUntil,
   seek,
   seekEdge,
@@ -51,3 +52,4 @@ export { isArch, isCompare, isImage, isOstep, isPolicy, type Position, positionO
 export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';
 export { installTestHooks, useBrokenPanels } from './testHooks';
 export { type Theme, useTheme, setTheme, initTheme } from './theme';
+export { type HistoryView, useHistory } from './history';

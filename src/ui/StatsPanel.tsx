@@ -1,6 +1,7 @@
 // Statistics: the run's totals (TLB hits and misses, faults, IPIs, invalidations, violations),
-// cycles each core spent waiting for acks and in the IPI handler, and two small charts over the
-// last steps (snapshot.series): TLB hits and misses, and IPIs, per step or per window of steps.
+// cycles each core spent waiting for acks and in the IPI handler, and three small charts over the
+// last steps (snapshot.series): TLB hits and misses; IPIs and faults; simulated cycles; per step
+// or per window of steps. Lines differ in dash as well as colour, and each caption says its total.
 // d3-scale maps the values, d3-shape draws the step lines; React owns the SVG.
 import { scaleLinear } from 'd3-scale';
 import { area, curveStepAfter, line } from 'd3-shape';
@@ -8,6 +9,7 @@ import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { StatsSeries } from '../core/view/snapshot';
 import { useVm } from '../state';
+import './statsCharts.css';
 import type { TabPanelProps } from './tabs';
 import { useSize } from './useSize';
 
@@ -27,6 +29,12 @@ export function bucket(values: readonly number[], k: number): number[] {
     out.push(s);
   }
   return out;
+}
+
+function sum(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
 }
 
 /** Room under a chart for its step labels, and for a chart's caption. */
@@ -87,8 +95,8 @@ function Chart({
     <figure className="stats-chart" data-testid={testId} data-window={k}>
       <figcaption className="stats-chart-title">
         {lines.map((l) => (
-          <span key={l.name} className={`stats-key ${l.className}`}>
-            {l.name}
+          <span key={l.name} className={`stats-key ${l.className}`} data-total={sum(l.values)}>
+            {l.name} <span className="stats-key-total">{sum(l.values).toLocaleString('en-US')}</span>
           </span>
         ))}
         <span className="stats-chart-per">{k === 1 ? 'per step' : `per ${k} steps`}</span>
@@ -104,7 +112,7 @@ function Chart({
       >
         <line className="stats-axis" x1={PAD_L} x2={width - PAD_R} y1={y(0)} y2={y(0)} />
         <text className="stats-tick" x={PAD_L - 6} y={y(max) + 5} textAnchor="end">
-          {max}
+          {max >= 10_000 ? `${Math.round(max / 1000)}k` : max}
         </text>
         <text className="stats-tick" x={PAD_L - 6} y={y(0) + 2} textAnchor="end">
           0
@@ -164,8 +172,12 @@ function Tile({
 }
 
 export function StatsBody({ tabpanel }: { tabpanel?: TabPanelProps }) {
-  const { stats, series } = useVm(
-    useShallow((s) => ({ stats: s.snapshot?.stats, series: s.snapshot?.series })),
+  const { stats, series, tick } = useVm(
+    useShallow((s) => ({
+      stats: s.snapshot?.stats,
+      series: s.snapshot?.series,
+      tick: s.snapshot?.tick ?? 0,
+    })),
   );
   const box = useRef<HTMLDivElement>(null);
   const size = useSize(box, { width: 360, height: 160 });
@@ -178,8 +190,8 @@ export function StatsBody({ tabpanel }: { tabpanel?: TabPanelProps }) {
   const lookups = stats.tlbHits + stats.tlbMisses;
   const rate = lookups > 0 ? `${Math.round((100 * stats.tlbHits) / lookups)}%` : '–';
   const chartW = Math.max(220, size.width);
-  // Two charts share the height: each gets what is left after the captions and step labels.
-  const chartH = Math.max(34, Math.min(90, Math.floor((size.height - 2 * CAPTION_H - LABELS_H - 4) / 2)));
+  // Three charts share the height: each gets what is left after the captions and step labels.
+  const chartH = Math.max(26, Math.min(80, Math.floor((size.height - 3 * CAPTION_H - LABELS_H - 4) / 3)));
   return (
     <div className="stats-body" {...tabpanel}>
       <dl className="stats-tiles" aria-label="Totals so far">
@@ -188,6 +200,7 @@ export function StatsBody({ tabpanel }: { tabpanel?: TabPanelProps }) {
         <Tile label="hit rate" value={rate} testId="stat-rate" />
         <Tile label="faults" value={stats.faults} testId="stat-faults" />
         <Tile label="IPIs" value={stats.ipis} testId="stat-ipis" />
+        <Tile label="cycles" value={tick.toLocaleString('en-US')} testId="stat-cycles" />
         <Tile label="invalidations" value={stats.invalidations} testId="stat-invalidations" />
         <Tile
           label="violations"
@@ -234,13 +247,25 @@ export function StatsBody({ tabpanel }: { tabpanel?: TabPanelProps }) {
           ]}
         />
         <Chart
-          title="IPIs"
+          title="IPIs, faults"
           testId="chart-ipi"
           series={series}
           width={chartW}
           height={chartH}
+          steps={false}
+          lines={[
+            { name: 'IPIs', values: series.ipis, className: 'series-ipis', fill: true },
+            { name: 'faults', values: series.faults, className: 'series-faults' },
+          ]}
+        />
+        <Chart
+          title="Cycles"
+          testId="chart-cycles"
+          series={series}
+          width={chartW}
+          height={chartH}
           steps
-          lines={[{ name: 'IPIs', values: series.ipis, className: 'series-ipis', fill: true }]}
+          lines={[{ name: 'cycles', values: series.cycles, className: 'series-cycles', fill: true }]}
         />
       </div>
     </div>

@@ -6,6 +6,7 @@ import type { Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
 import type { ArchView } from './archCompare';
 import type { CompareView } from './compare';
+import type { HistoryResult } from './history';
 import type { ImageView } from './image';
 import type { OstepView } from './ostep';
 import type { PolicyView } from './policy';
@@ -153,7 +154,12 @@ export type ToWorker =
    */
   | { type: 'ping'; runId: number; seq: number }
   /** Test hooks only (see src/state/testHooks.ts): make the worker fail on purpose. */
-  | { type: 'testHook'; runId: number; hook: WorkerTestHook };
+  | { type: 'testHook'; runId: number; hook: WorkerTestHook }
+  /**
+   * The events of steps from..to of the loaded scenario, for the run-wide event log (capped:
+   * see src/worker/history.ts). Answered with `historyResult` carrying the same seq.
+   */
+  | { type: 'history'; runId: number; seq: number; from: number; to: number };
 
 /** `throw`: an uncaught exception (the Worker's `error` event); `hang`: an endless loop. */
 export type WorkerTestHook = 'throw' | 'hang';
@@ -169,7 +175,9 @@ export type FromWorker =
   | { type: 'error'; runId: number; message: string }
   | { type: 'arch'; runId: number; view: ArchView; playing: boolean }
   | { type: 'compare'; runId: number; view: CompareView; playing: boolean }
-  | { type: 'pong'; runId: number; seq: number };
+  | { type: 'pong'; runId: number; seq: number }
+  /** The answer to `history` with that seq: the events, or why the range was refused. */
+  | { type: 'historyResult'; runId: number; seq: number; result: HistoryResult };
 
 /** Lesson 3: one program on four MMUs side by side (a view of its own, not a scenario). */
 export const ARCH_LESSON = 'arch-compare';

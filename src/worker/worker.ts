@@ -33,6 +33,7 @@ import {
   stepBy,
   stepWatching,
 } from './session';
+import { historyOf } from './history';
 import { runTestHook } from './testHook';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -379,6 +380,18 @@ function handle(msg: ToWorker): void {
       stopPlay();
       runUntilActive(active, msg.until);
       break;
+    case 'history':
+      // A question, not a move: answered on its own, playing goes on, no snapshot follows.
+      post({
+        type: 'historyResult',
+        runId,
+        seq: msg.seq,
+        result:
+          active.kind === 'sim'
+            ? historyOf(active.session.tl, { from: msg.from, to: msg.to })
+            : { ok: false, error: 'only a scenario has an event history' },
+      });
+      return;
     default:
       assertNever(msg);
   }

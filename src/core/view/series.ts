@@ -17,6 +17,12 @@ export interface StatsSeries {
   misses: number[];
   ipis: number[];
   faults: number[];
+  /**
+   * Simulated cycles the clock advanced at each step. Every event of a step carries the step's
+   * clock (m.tick, src/core/engine/step.ts), so a step's count is its clock minus that of the
+   * last earlier step with events (a step without events counts 0; its time lands on the next).
+   */
+  cycles: number[];
 }
 
 /** The index of the first event of `history` with step >= `step` (history is in step order). */
@@ -39,11 +45,28 @@ export function statsSeries(history: readonly SimEvent[], step: number, steps = 
   const from = Math.max(1, step - steps + 1);
   const n = Math.max(0, step - from + 1);
   const zeros = () => new Array<number>(n).fill(0);
-  const out: StatsSeries = { from, to: step, hits: zeros(), misses: zeros(), ipis: zeros(), faults: zeros() };
-  for (let i = firstAtOrAfter(history, from); i < history.length; i++) {
+  const first = firstAtOrAfter(history, from);
+  const out: StatsSeries = {
+    from,
+    to: step,
+    hits: zeros(),
+    misses: zeros(),
+    ipis: zeros(),
+    faults: zeros(),
+    cycles: zeros(),
+  };
+  // The clock before the window: the last event before it (the run starts at cycle 0).
+  let clock = first > 0 ? (history[first - 1] as SimEvent).tick : 0;
+  let clockStep = -1;
+  for (let i = first; i < history.length; i++) {
     const e = history[i] as SimEvent;
     const k = e.step - from;
     if (k < 0 || k >= n) continue;
+    if (e.step !== clockStep) {
+      out.cycles[k] = e.tick - clock;
+      clock = e.tick;
+      clockStep = e.step;
+    }
     switch (e.type) {
       case 'tlb.hit':
         out.hits[k] = (out.hits[k] ?? 0) + 1;

@@ -291,6 +291,8 @@ describe('stats series', () => {
       expect(sum(s.series.misses)).toBe(s.stats.tlbMisses);
       expect(sum(s.series.ipis)).toBe(s.stats.ipis);
       expect(sum(s.series.faults)).toBe(s.stats.faults);
+      // The clock starts at 0: the cycles per step add up to the clock of the last step.
+      expect(sum(s.series.cycles)).toBe(s.tick);
     }
   });
 
@@ -322,6 +324,14 @@ describe('stats series', () => {
   });
 
   it('is empty at step 0', () => {
-    expect(statsSeries([], 0)).toEqual({ from: 1, to: 0, hits: [], misses: [], ipis: [], faults: [] });
+    expect(statsSeries([], 0)).toEqual({
+      from: 1,
+      to: 0,
+      hits: [],
+      misses: [],
+      ipis: [],
+      faults: [],
+      cycles: [],
+    });
   });
 });
