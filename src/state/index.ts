@@ -51,3 +51,24 @@ export { isArch, isCompare, isImage, isOstep, isPolicy, type Position, positionO
 export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';
 export { installTestHooks, useBrokenPanels } from './testHooks';
 export { type Theme, useTheme, setTheme, initTheme } from './theme';
+export {
+  AREAS,
+  type Area,
+  collapsedShape,
+  gridTracks,
+  type Layout,
+  limitsOf,
+  type Room,
+  SPLITS,
+  type Split,
+  splitActive,
+} from './layout';
+export {
+  collapseArea,
+  followLessonLayout,
+  layoutOf,
+  resetLayout,
+  resetSplit,
+  resizeSplit,
+  useLayout,
+} from './layoutStore';

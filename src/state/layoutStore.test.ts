@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCENARIOS, scenarioList } from '../scenarios/index';
+import { dockTabOf } from './actions';
+import { defaultLayout } from './layout';
+import {
+  collapseArea,
+  followLessonLayout,
+  layoutOf,
+  lessonHintOf,
+  resetLayout,
+  resetSplit,
+  resizeSplit,
+  useLayout,
+} from './layoutStore';
+import { initialState, useVm } from './store';
+
+const ROOM = { width: 1264, height: 530 };
+const scenarios = scenarioList();
+
+describe('the layout a lesson opens with', () => {
+  let stop: () => void = () => {};
+  beforeEach(() => {
+    useVm.setState({ ...initialState, scenarios });
+    useLayout.setState({ lesson: defaultLayout(), user: null });
+    stop = followLessonLayout();
+  });
+  afterEach(() => stop());
+
+  it('follows the lesson loaded', () => {
+    useVm.setState({ scenarioId: 'walk-basics' });
+    expect(layoutOf(useLayout.getState())).toEqual(defaultLayout({ emphasis: 'pagetable' }));
+    useVm.setState({ scenarioId: 'munmap-shootdown' });
+    expect(layoutOf(useLayout.getState()).sizes.top).toBeLessThan(defaultLayout().sizes.top);
+  });
+
+  it("opens the lesson's dock tab until the user picks another", () => {
+    const shown = (id: string) => dockTabOf({ ...useVm.getState(), scenarioId: id });
+    expect(shown('copy-on-write')).toBe('frames');
+    expect(shown('munmap-shootdown')).toBe('ipi');
+    expect(shown('page-lock-contention')).toBe('cores');
+    expect(dockTabOf({ ...useVm.getState(), scenarioId: 'copy-on-write', dockTab: 'stats' })).toBe('stats');
+  });
+
+  it("keeps the user's resizes and collapses across lessons until Reset layout", () => {
+    useVm.setState({ scenarioId: 'walk-basics' });
+    resizeSplit('pt', 0.3, ROOM);
+    collapseArea('log', true);
+    useVm.setState({ scenarioId: 'copy-on-write' });
+    const mine = layoutOf(useLayout.getState());
+    expect(mine.sizes.pt).toBeCloseTo(0.3, 9);
+    expect(mine.collapsed).toEqual(['log']);
+    resetLayout();
+    expect(layoutOf(useLayout.getState())).toEqual(defaultLayout({ dock: 'frames', emphasis: 'dock' }));
+    // Lessons lay themselves out again.
+    useVm.setState({ scenarioId: 'walk-basics' });
+    expect(layoutOf(useLayout.getState())).toEqual(defaultLayout({ emphasis: 'pagetable' }));
+  });
+
+  it("goes back to following lessons when the user's layout matches the lesson's again", () => {
+    useVm.setState({ scenarioId: 'walk-basics' });
+    collapseArea('tlb', true);
+    expect(useLayout.getState().user).not.toBeNull();
+    collapseArea('tlb', false);
+    expect(useLayout.getState().user).toBeNull();
+  });
+
+  it('puts one splitter back where the lesson has it (Enter, double-click), clamped', () => {
+    useVm.setState({ scenarioId: 'walk-basics' });
+    resizeSplit('pt', 0.05, ROOM);
+    resizeSplit('top', 0.62, ROOM);
+    const clamped = layoutOf(useLayout.getState()).sizes.pt;
+    expect(clamped).toBeGreaterThan(0.05);
+    resetSplit('pt', ROOM);
+    const l = layoutOf(useLayout.getState());
+    expect(l.sizes.pt).toBe(defaultLayout({ emphasis: 'pagetable' }).sizes.pt);
+    expect(l.sizes.top).toBeCloseTo(0.62, 9);
+  });
+});
+
+describe('the lessons’ hints', () => {
+  it('reach the UI through the scenario list', () => {
+    expect(lessonHintOf({ scenarios, scenarioId: 'swap-out-in' })?.dock).toBe('frames');
+    expect(lessonHintOf({ scenarios, scenarioId: 'no-such-lesson' })).toBeUndefined();
+  });
+
+  it('give every shootdown lesson the IPI tab and every COW, fork or swap lesson the frames', () => {
+    const hint = (id: string) => SCENARIOS.find((s) => s.id === id)?.layout;
+    for (const id of ['munmap-shootdown', 'free-before-ack-bug', 'lazy-tlb', 'cpumask-race', 'arm-broadcast'])
+      expect(hint(id)?.dock, id).toBe('ipi');
+    for (const id of ['copy-on-write', 'swap-out-in', 'demand-zero'])
+      expect(hint(id)?.dock, id).toBe('frames');
+    for (const id of ['walk-basics', 'huge-pages', 'recursive-mapping'])
+      expect(hint(id)?.emphasis, id).toBe('pagetable');
+    expect(hint('tlb-hierarchy')?.emphasis).toBe('tlb');
+  });
+});
