@@ -49,7 +49,7 @@ const BASE: Sizes = { pt: 0.29, tlb: 0.5, top: 0.6 };
 
 /** What each emphasis does to the sizes: the named area gets the most room. */
 const EMPHASIS: Readonly<Record<Area, Partial<Sizes>>> = {
-  pagetable: { pt: 0.42 },
+  pagetable: { pt: 0.38 },
   tlb: { pt: 0.27, tlb: 0.62, top: 0.66 },
   log: { pt: 0.27, tlb: 0.44 },
   dock: { top: 0.52 },
