@@ -112,15 +112,15 @@ test('each lesson opens with its own layout: the panels it is about', async ({ a
   await app.open('#s=munmap-shootdown&step=0');
   expect(await app.dock.selected()).toBe('ipi');
   const shootdownTree = (await app.layout.box('pagetable')).width;
-  const shootdownDock = (await app.layout.box('dock')).height;
-  expect(walkTree).toBeGreaterThan(shootdownTree + 100);
+  expect(walkTree).toBeGreaterThan(shootdownTree + 80);
   await app.open('#s=copy-on-write&step=0');
   expect(await app.dock.selected()).toBe('frames');
+  const cowDock = (await app.layout.box('dock')).height;
   await app.open('#s=page-lock-contention&step=0');
   expect(await app.dock.selected()).toBe('cores');
   await app.open('#s=tlb-hierarchy&step=0');
-  // The TLB lesson gives the TLBs the height the shootdown gives the dock.
-  expect((await app.layout.box('dock')).height).toBeLessThan(shootdownDock - 60);
+  // The TLB lesson gives the TLBs the height copy-on-write gives the frames below.
+  expect((await app.layout.box('dock')).height).toBeLessThan(cowDock - 60);
 });
 
 test("the user's layout holds across lessons and a reload until Reset layout", async ({ app, page }) => {

@@ -39,7 +39,7 @@ const TITLE: Record<Area, string> = {
 };
 
 /** The grid's padding (layout.css .panels-main), taken off its box to get the room it lays out. */
-const PAD = 8;
+const PAD = 6;
 
 function CollapseButton({ area, expanded }: { area: Area; expanded: boolean }) {
   const verb = expanded ? 'Collapse' : 'Expand';
