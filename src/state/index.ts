@@ -60,6 +60,7 @@ export {
   limitsOf,
   type Room,
   SPLITS,
+  SPLITTER_PX,
   type Split,
   splitActive,
 } from './layout';

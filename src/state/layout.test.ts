@@ -111,7 +111,7 @@ describe('collapsing', () => {
   it('gives a collapsed column a narrow track and the freed width to its neighbour', () => {
     const l = setCollapsed(defaultLayout(), 'tlb', true);
     // Tracks: page table, splitter, TLBs (a 40 px strip), splitter, log.
-    expect(gridTracks(l).columns).toMatch(/fr\) 8px 40px 8px minmax/);
+    expect(gridTracks(l).columns).toMatch(/fr\) 10px 40px 10px minmax/);
     // The log takes the whole right side: the page table's complement.
     expect(gridTracks(l).columns).toContain(`minmax(0, ${(1 - l.sizes.pt).toFixed(4)}fr)`);
   });

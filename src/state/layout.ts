@@ -42,7 +42,7 @@ export const MIN_PX: Readonly<Record<Split, { before: number; after: number }>> 
 };
 
 /** The width of a splitter's track, and of a collapsed column (its title bar turned on its side). */
-export const SPLITTER_PX = 8;
+export const SPLITTER_PX = 10;
 export const STRIP_PX = 40;
 
 const BASE: Sizes = { pt: 0.29, tlb: 0.5, top: 0.6 };

@@ -3,7 +3,7 @@
 // the limits, Enter (or a double-click) to put it back where the lesson has it. Its value is the
 // share of the first area (the left one, or the top one) in percent.
 import type { KeyboardEvent, PointerEvent } from 'react';
-import { type Layout, limitsOf, type Room, resetSplit, resizeSplit, type Split } from '../state';
+import { type Layout, limitsOf, type Room, resetSplit, resizeSplit, SPLITTER_PX, type Split } from '../state';
 
 const LABEL: Record<Split, string> = {
   pt: 'Resize the page table against the panels on its right',
@@ -71,7 +71,8 @@ export function Splitter({ split, layout, room, grid }: Props) {
     el.classList.add('splitter-dragging');
     // The splitters' tracks: one for the top split and the TLB split, two for the page-table split.
     const tracks = split === 'pt' ? 2 : 1;
-    const track = vertical ? el.getBoundingClientRect().width : el.getBoundingClientRect().height;
+    // The track between the areas (the element itself reaches into them to be a bigger target).
+    const track = SPLITTER_PX;
     const move = (ev: globalThis.PointerEvent) => {
       const s = span(split, g);
       if (!s || s.length <= 0) return;
