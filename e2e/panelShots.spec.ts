@@ -23,6 +23,8 @@ interface Shot {
   minHeight: number;
   /** Something the panel must show at that step. */
   expectText: (app: AppPage) => Locator;
+  /** The panel's last item (the last core, say), which must fit inside it without scrolling. */
+  lastItem?: (app: AppPage) => Locator;
 }
 
 const SHOTS: Shot[] = [
@@ -46,6 +48,7 @@ const SHOTS: Shot[] = [
     moment: 'Core 1 invalidates',
     minHeight: 200,
     expectText: (app) => app.tlb.core(1).getByText('invalidated'),
+    lastItem: (app) => app.tlb.core(3),
   },
   {
     panel: 'panel-log',
@@ -59,16 +62,18 @@ const SHOTS: Shot[] = [
     scenario: 'munmap-shootdown',
     moment: 'Core 1 invalidates',
     tab: 'ipi',
-    minHeight: 220,
+    minHeight: 200,
     expectText: (app) => app.ipi.root.getByText('waiting for acks').first(),
+    lastItem: (app) => app.ipi.root.locator('.lane-name').filter({ hasText: 'Core 3' }),
   },
   {
     panel: 'panel-cores',
     scenario: 'munmap-shootdown',
     moment: 'Core 1 invalidates',
     tab: 'cores',
-    minHeight: 220,
+    minHeight: 200,
     expectText: (app) => app.cores.row(0),
+    lastItem: (app) => app.cores.row(3),
   },
   {
     panel: 'panel-frames',
@@ -134,6 +139,13 @@ async function check(app: AppPage, page: Page, shot: Shot, theme: string): Promi
   expect(box.y + box.height).toBeLessThanOrEqual(H + 0.5);
   expect(box.height).toBeGreaterThanOrEqual(shot.minHeight);
 
+  if (shot.lastItem) {
+    const last = await shot.lastItem(app).boundingBox();
+    expect(last, 'the last item has a box').not.toBeNull();
+    if (last)
+      expect(last.y + last.height, 'the last item fits in the panel').toBeLessThanOrEqual(box.y + box.height);
+  }
+
   const overflow = await panel.evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(1);
   const smallest = await smallestText(panel);
@@ -147,6 +159,8 @@ for (const theme of ['light', 'dark'] as const) {
     const first = group[0] as Shot;
     const names = group.map((s) => s.panel.replace(/^panel-/, '')).join(', ');
     test(`${names} read at ${W}x${H} on ${first.scenario} (${theme})`, async ({ app, page }) => {
+      // Several panels per test, each with its own checks and picture.
+      test.setTimeout(90_000);
       await page.setViewportSize({ width: W, height: H });
       await page.addInitScript((t) => window.localStorage.setItem('vmscope.theme', t), theme);
       await app.open(`#s=${first.scenario}&step=0`);
