@@ -55,6 +55,7 @@ export {
   AREAS,
   type Area,
   collapsedShape,
+  fitToRoom,
   gridTracks,
   type Layout,
   limitsOf,

@@ -6,6 +6,7 @@ import {
   clampSize,
   collapsedShape,
   defaultLayout,
+  fitToRoom,
   gridTracks,
   type Layout,
   limitsOf,
@@ -81,6 +82,19 @@ describe('clamping', () => {
   it('splits the difference when the room is too small for both minimums', () => {
     const { min, max } = limitsOf('pt', defaultLayout().sizes, { width: 600, height: 400 });
     expect(min).toBe(max);
+  });
+
+  it('fits a layout into a narrower window, and leaves one that fits alone', () => {
+    const wide = defaultLayout({ emphasis: 'pagetable' });
+    const laptop = { width: 900, height: 560 };
+    const fitted = fitToRoom(wide, laptop);
+    for (const s of SPLITS) {
+      const { min, max } = limitsOf(s, fitted.sizes, laptop);
+      expect(fitted.sizes[s]).toBeGreaterThanOrEqual(min);
+      expect(fitted.sizes[s]).toBeLessThanOrEqual(max);
+    }
+    expect(fitted.sizes.pt).toBeLessThan(wide.sizes.pt);
+    expect(fitToRoom(wide, PROJECTOR)).toBe(wide);
   });
 
   it('returns the same object when nothing changes', () => {

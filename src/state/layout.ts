@@ -108,6 +108,17 @@ export function resize(layout: Layout, split: Split, value: number, room: Room):
   return { ...layout, sizes: { ...layout.sizes, [split]: v } };
 }
 
+/** The layout as drawn in this room: every split inside its limits (a window made smaller, or a
+ * lesson's default on a small screen, never squeezes a panel below its minimum). */
+export function fitToRoom(layout: Layout, room: Room): Layout {
+  let sizes: Sizes = layout.sizes;
+  for (const s of SPLITS) {
+    const v = clampSize(s, sizes[s], sizes, room);
+    if (v !== sizes[s]) sizes = { ...sizes, [s]: v };
+  }
+  return sizes === layout.sizes ? layout : { ...layout, sizes };
+}
+
 /** Collapses or expands an area; at least one area always stays open. */
 export function setCollapsed(layout: Layout, area: Area, collapsed: boolean): Layout {
   const has = layout.collapsed.includes(area);

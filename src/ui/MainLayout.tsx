@@ -7,6 +7,7 @@ import {
   type Area,
   collapseArea,
   collapsedShape,
+  fitToRoom,
   gridTracks,
   type Layout,
   layoutOf,
@@ -84,10 +85,11 @@ function AreaBox({ area, layout, children }: { area: Area; layout: Layout; child
 }
 
 export function MainLayout() {
-  const layout = useLayout(layoutOf);
+  const chosen = useLayout(layoutOf);
   const grid = useRef<HTMLElement>(null);
   const box = useSize(grid, { width: 1264, height: 540 });
   const room: Room = { width: Math.max(0, box.width - 2 * PAD), height: Math.max(0, box.height - 2 * PAD) };
+  const layout = fitToRoom(chosen, room);
   const tracks = gridTracks(layout);
   const getGrid = useCallback(() => grid.current, []);
   const active = (s: Split) => splitActive(layout, s);
