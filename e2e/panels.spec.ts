@@ -8,8 +8,8 @@ test('copy-on-write: one frame shared with refcount 2 after fork, separate frame
 }) => {
   await app.open('#s=copy-on-write&step=0');
   const { controls, dock, frames } = app;
-  // Three cores: the IPI lanes come first.
-  expect(await dock.selected()).toBe('ipi');
+  // Three cores, but the lesson is about frames: its layout opens the frames (not the IPI lanes).
+  expect(await dock.selected()).toBe('frames');
   await dock.show('frames');
 
   // Before fork: one data frame, the parent's.

@@ -1,11 +1,13 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { ArchComparePanel } from './archComparePanel';
+import { BitSlicer } from './bitSlicer';
 import { ComparePanel } from './comparePanel';
 import { Controls } from './controls';
 import { CoresPanel } from './coresPanel';
 import { Dock } from './dock';
 import { FramesPanel } from './framesPanel';
 import { ImagePanel } from './imagePanel';
+import { LayoutPage } from './layout';
 import { IpiPanel } from './ipiPanel';
 import { LogPanel } from './logPanel';
 import { OstepPanel } from './ostepPanel';
@@ -34,6 +36,8 @@ export class AppPage {
   readonly arch: ArchComparePanel;
   readonly scenarioPicker: Locator;
   readonly scenarioTitle: Locator;
+  readonly bitSlicer: BitSlicer;
+  readonly layout: LayoutPage;
 
   constructor(readonly page: Page) {
     this.controls = new Controls(page);
@@ -53,6 +57,8 @@ export class AppPage {
     this.arch = new ArchComparePanel(page);
     this.scenarioPicker = page.getByTestId('scenario-picker');
     this.scenarioTitle = page.getByTestId('scenario-title');
+    this.bitSlicer = new BitSlicer(page);
+    this.layout = new LayoutPage(page);
   }
 
   /** Opens the app (optionally at a fragment such as `#s=munmap-shootdown&step=20`). */

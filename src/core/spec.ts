@@ -255,10 +255,28 @@ export interface ScenarioSpec {
   keyMoments: KeyMoment[];
   /** Files for sys_read/sys_write, by descriptor. */
   files?: FileSpec[];
+  /** How the browser first lays out the panels for this lesson (the simulation ignores it). */
+  layout?: LayoutHint;
 }
 
 export interface SwapSpec {
   /** Slots of one page each. */
   slots: number;
   policy: 'clock' | 'fifo' | 'lru' | 'opt' | 'mru';
+}
+
+/** A main-view panel area: the page-table tree, the TLBs, the event log, the shared dock. */
+export type LayoutArea = 'pagetable' | 'tlb' | 'log' | 'dock';
+
+/** The dock tab a lesson opens on. */
+export type LayoutDockTab = 'ipi' | 'cores' | 'frames' | 'stats';
+
+/**
+ * Which panels matter for a lesson: the dock tab it opens on, the area given the most room, and
+ * areas that start collapsed to their title bars. Only a first layout: the user can change it.
+ */
+export interface LayoutHint {
+  dock?: LayoutDockTab;
+  emphasis?: LayoutArea;
+  collapsed?: LayoutArea[];
 }

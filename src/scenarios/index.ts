@@ -1,5 +1,5 @@
 // The built-in lessons, by id. Each is plain data checked by the schema in the tests.
-import type { ScenarioSpec } from '../core/spec';
+import type { LayoutHint, ScenarioSpec } from '../core/spec';
 import { armBroadcast, riscvSbiFence } from './builtin/armBroadcast';
 import { earlyAckBug, noLocalFlushBug, noWaitBug } from './builtin/brokenFlushes';
 import { copyOnWrite } from './builtin/copyOnWrite';
@@ -73,8 +73,15 @@ export interface ScenarioInfo {
   id: string;
   title: string;
   summary: string;
+  /** The lesson's first layout of the panels, if it has one. */
+  layout?: LayoutHint;
 }
 
 export function scenarioList(): ScenarioInfo[] {
-  return SCENARIOS.map((s) => ({ id: s.id, title: s.title, summary: s.summary }));
+  return SCENARIOS.map((s) => ({
+    id: s.id,
+    title: s.title,
+    summary: s.summary,
+    ...(s.layout ? { layout: s.layout } : {}),
+  }));
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { checkBuildable } from './buildable';
 import { kernelSpaceError } from './kernelSpaceRules';
+import { layoutHintSchema } from './layoutSchema';
 import {
   FAULT_LOCK_DESIGNS,
   PROTOCOLS,
@@ -262,6 +263,7 @@ export const scenarioSchema = z.object({
     )
     .max(8)
     .optional(),
+  layout: layoutHintSchema.optional(),
 });
 
 export type ParseResult = { ok: true; spec: ScenarioSpec } | { ok: false; error: string };

@@ -236,9 +236,15 @@ export function showDockTab(tab: DockTab | null): void {
   useVm.setState({ dockTab: tab });
 }
 
-/** The tab shown: the one chosen, else IPIs on a multi-core machine and frames on a single core. */
-export function dockTabOf(s: Pick<VmState, 'dockTab' | 'snapshot'>): DockTab {
-  return s.dockTab ?? ((s.snapshot?.cores.length ?? 0) > 1 ? 'ipi' : 'frames');
+/**
+ * The tab shown: the one chosen, else the lesson's (its layout hint), else IPIs on a multi-core
+ * machine and frames on a single core.
+ */
+export function dockTabOf(
+  s: Pick<VmState, 'dockTab' | 'snapshot'> & Partial<Pick<VmState, 'scenarios' | 'scenarioId'>>,
+): DockTab {
+  const lesson = s.scenarios?.find((x) => x.id === s.scenarioId)?.layout?.dock;
+  return s.dockTab ?? lesson ?? ((s.snapshot?.cores.length ?? 0) > 1 ? 'ipi' : 'frames');
 }
 
 /** Opens whatever the URL fragment names (or the default), reporting a bad link in the banner. */

@@ -53,3 +53,26 @@ export { DOCK_TABS, type DockTab, useVm, type VmState } from './store';
 export { installTestHooks, useBrokenPanels } from './testHooks';
 export { type Theme, useTheme, setTheme, initTheme } from './theme';
 export { type HistoryView, useHistory } from './history';
+export {
+  AREAS,
+  type Area,
+  collapsedShape,
+  fitToRoom,
+  gridTracks,
+  type Layout,
+  limitsOf,
+  type Room,
+  SPLITS,
+  SPLITTER_PX,
+  type Split,
+  splitActive,
+} from './layout';
+export {
+  collapseArea,
+  followLessonLayout,
+  layoutOf,
+  resetLayout,
+  resetSplit,
+  resizeSplit,
+  useLayout,
+} from './layoutStore';

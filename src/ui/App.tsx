@@ -14,22 +14,19 @@ import {
 } from '../state';
 import { ArchComparePanel } from './ArchComparePanel';
 import { Controls } from './Controls';
-import { Dock } from './Dock';
 import { ComparePanel } from './ComparePanel';
 import { Banner, Header } from './Header';
 import { ImageLog, ImagePanel } from './ImagePanel';
-import { LogPanel } from './LogPanel';
+import { MainLayout } from './MainLayout';
 import { OstepLog } from './OstepLog';
 import { OstepPanel } from './OstepPanel';
-import { PageTablePanel } from './PageTablePanel';
 import { PanelBoundary as Guard } from './PanelBoundary';
 import { PolicyLog, PolicyPanel } from './PolicyPanel';
-import { TlbPanel } from './TlbPanel';
 
 /**
  * Right = step, Left = back, Shift+Right / Shift+Left = next / previous key moment, Home / End =
  * first / last step, Space = play/pause; not while typing or choosing in a form control, nor in a
- * tab list (its arrows, Home and End move between the tabs).
+ * tab list (its arrows, Home and End move between the tabs), nor on a panel splitter (they move it).
  */
 function onKey(e: KeyboardEvent): void {
   if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
@@ -38,6 +35,8 @@ function onKey(e: KeyboardEvent): void {
   if (isCompare(useVm.getState())) return;
   const t = e.target instanceof HTMLElement ? e.target : null;
   if (t?.closest('[role="tablist"]')) return;
+  // A focused splitter moves with the arrows, Home and End.
+  if (t?.closest('[role="separator"]')) return;
   const tag = t?.tagName ?? '';
   const isRange = tag === 'INPUT' && (t as HTMLInputElement).type === 'range';
   if (tag === 'SELECT' || tag === 'TEXTAREA' || t?.isContentEditable || (tag === 'INPUT' && !isRange)) return;
@@ -111,20 +110,7 @@ export function App() {
           </Guard>
         </main>
       ) : (
-        <main className="panels">
-          <Guard id="pagetable" title="Page table" className="panel-pt">
-            <PageTablePanel />
-          </Guard>
-          <Guard id="tlb" title="TLBs" className="panel-tlb">
-            <TlbPanel />
-          </Guard>
-          <Guard id="log" title="Event log" className="panel-log">
-            <LogPanel />
-          </Guard>
-          <Guard id="dock" title="IPIs, cores, frames and statistics" className="panel-dock">
-            <Dock />
-          </Guard>
-        </main>
+        <MainLayout />
       )}
     </div>
   );

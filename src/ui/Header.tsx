@@ -22,6 +22,7 @@ import {
   useVm,
 } from '../state';
 import { ThemeToggle } from './ThemeToggle';
+import { ResetLayoutButton } from './MainLayout';
 
 const OSTEP_OPTION = 'OSTEP homework: two-level page table';
 const IMAGE_OPTION = 'Machine image: translate its accesses';
@@ -107,6 +108,7 @@ export function Header() {
           Compare side by side
         </button>
       )}
+      {scenarioId !== null && !MODES.includes(scenarioId) && <ResetLayoutButton />}
       <ShortcutsToggle />
       <ThemeToggle />
     </header>

@@ -1,14 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { initTheme, installTestHooks, startApp } from '../state';
+import { followLessonLayout, initTheme, installTestHooks, startApp } from '../state';
 import { App } from './App';
 import { PanelBoundary } from './PanelBoundary';
 import './styles.css';
 import './dock.css';
 import './compare.css';
 import './chrome.css';
+import './layout.css';
 
 initTheme();
+followLessonLayout();
 installTestHooks();
 startApp();
 

@@ -85,6 +85,8 @@ function copyVsMunmap(design: UaccessDesign): ScenarioSpec {
           ? 'copy_from_user vs munmap: pinned pages'
           : 'copy_from_user vs munmap: no exception table (oops)',
     summary: SUMMARY[design],
+    // Which panels this lesson is about (src/state/layout.ts applies it).
+    layout: { dock: 'cores', emphasis: 'log' },
     seed: 1,
     machine: { cores: 2, frames: 96, tlb: { sets: 8, ways: 4 }, protocol: 'linux-x86', uaccess: design },
     processes: [

@@ -11,6 +11,8 @@ export const copyOnWrite: ScenarioSpec = {
   title: 'fork and copy-on-write',
   summary:
     "T0 writes 1 to a page and forks. fork write-protects the page in parent and child, raises the frame's reference count to 2, and flushes the parent's TLBs (an IPI to core 2, where the parent's other thread runs). The child writes: a protection fault, and the handler copies the frame; no signal. The parent then writes: the frame is now only its own, so it is made writable in place.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'frames', emphasis: 'dock' },
   seed: 1,
   machine: { cores: 3, frames: 128, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
   processes: [

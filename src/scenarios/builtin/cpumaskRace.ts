@@ -15,6 +15,8 @@ function race(id: string, protocol: Protocol): ScenarioSpec {
     summary: broken
       ? 'Core 2 switches back into process 1 just as core 0 unmaps a page it still caches. This broken switch_mm reads tlb_gen before announcing itself: core 0 bumps the generation and reads the mask in between, sees core 2 running another mm and sends no IPI; core 2 loads its stale entry believing it current, and T2 reads a freed frame.'
       : 'Core 2 switches back into process 1 just as core 0 unmaps a page it still caches. switch_mm first marks the core SWITCHING and sets its mm_cpumask bit, then reads tlb_gen; core 0 bumps tlb_gen, then reads the mask. Whatever the interleaving, core 2 either gets the IPI or sees the new generation and flushes on load (here, both).',
+    // Which panels this lesson is about (src/state/layout.ts applies it).
+    layout: { dock: 'ipi' },
     seed: 1,
     machine: { cores: 3, frames: 256, tlb: { sets: 4, ways: 2 }, protocol },
     processes: [

@@ -13,6 +13,8 @@ export const demandZero: ScenarioSpec = {
   title: 'Demand zero: what brk really does',
   summary:
     'T0 calls brk to grow its heap by three pages. Nothing is allocated: only the VMA grows. Its first read of heap page 0 faults (not present); the handler finds the VMA and maps the shared zero page, read-only. Its first write to page 1 faults; the handler allocates a frame, zeroes it and maps it writable, and the write is retried. Writing page 0, which still maps the zero page, faults once more: a private frame replaces it. Finally a read just past the break finds no VMA: SIGSEGV.',
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'frames', emphasis: 'pagetable' },
   seed: 1,
   machine: { cores: 1, frames: 64, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
   processes: [{ pid: 1, name: 'heap-user', vmas: [], brk: at(0) }],

@@ -55,6 +55,8 @@ function doubleFetchSpec(fetch: 'twice' | 'once'): ScenarioSpec {
       fetch === 'twice'
         ? 'T0 calls ioctl(fd, SEND, &msg) with msg.len = 8; the kernel allows at most 16 words. It reads len from user memory (8), checks it, and allocates a 32-byte buffer. Meanwhile T1 on core 1 writes 64 into msg.len. The kernel then reads len from user memory again to size its copy: 64, a value no check has seen. It copies 256 bytes into the 32-byte buffer: 224 bytes of the neighbouring kernel object are overwritten with user data, and the ioctl returns as if nothing happened. Nothing faulted: the page tables and the MMU were never the problem, the second read was.'
         : 'The same race, with the fix: the kernel copies the header into its own memory once (copy_from_user into a kernel struct), checks len there, and uses only that copy. T1 still writes 64 into msg.len at the same moment, but the kernel never reads it again: it copies the 8 words it checked, and returns 32.',
+    // Which panels this lesson is about (src/state/layout.ts applies it).
+    layout: { dock: 'cores', emphasis: 'log' },
     seed: 1,
     machine: { cores: 2, frames: 64, tlb: { sets: 8, ways: 4 }, protocol: 'linux-x86' },
     processes: [

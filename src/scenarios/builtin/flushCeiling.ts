@@ -13,6 +13,8 @@ export const flushCeiling: ScenarioSpec = {
   title: 'The 33-page ceiling: INVLPG per page, or one full flush',
   summary:
     "T0 unmaps 8 pages, then 64 pages, while T1 on core 1 runs the same process. For 8 pages each core runs INVLPG 8 times; 64 pages is above Linux's 33-page ceiling, so every core reloads CR3 instead (one full flush of the PCID). Compare the cycles each costs.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'stats', emphasis: 'dock' },
   seed: 1,
   machine: { cores: 2, frames: 512, tlb: { sets: 16, ways: 4 }, protocol: 'linux-x86' },
   processes: [

@@ -8,6 +8,8 @@ export const freeBeforeAckBug: ScenarioSpec = {
   title: 'Freeing before the acks: a window onto a reused frame',
   summary:
     "A broken kernel sends the shootdown IPIs but frees the frame right away instead of waiting for every ack (mmu_gather exists to prevent exactly this). Process 2 gets the frame and writes to it while the IPI to core 1 is still in flight; T1 reads process 2's data through its not-yet-invalidated entry. The monitor flags the window.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'ipi' },
   seed: 1,
   machine: { cores: 4, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'broken-free-before-ack' },
   processes: [appWithBuffer(), victim()],

@@ -11,6 +11,8 @@ export const hugePages: ScenarioSpec = {
   title: 'Huge pages: 2 MiB and 1 GiB',
   summary:
     'A process has a 2 MiB mapping and a 1 GiB mapping. Reading the 2 MiB page, the walk stops at the page directory: its entry has PS=1 and points at the page itself, and the low 21 bits of the address are the offset. One TLB entry now serves the whole 2 MiB: a read 1 MiB further on hits. The 1 GiB page stops one level earlier, at the PDPT, with a 30-bit offset. INVLPG of an address in the middle of the 2 MiB page drops its single entry, so the next read walks again.',
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { emphasis: 'pagetable' },
   seed: 1,
   machine: { cores: 1, frames: 1 << 20, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
   processes: [

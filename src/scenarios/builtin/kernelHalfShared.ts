@@ -9,6 +9,8 @@ export const kernelHalfShared: ScenarioSpec = {
   title: 'One kernel half in every address space',
   summary:
     "Two processes, two page-table roots, one kernel half: entry 511 of each PML4 points at the same kernel PDPT. T0 (process 1) reads kernel data, then the kernel vmallocs a page at 0xffffffffc0000000 and T0 writes 42 there. The PTE is written below the shared PDPT, so process 2's T1 on core 1 reads 42 at once: no PML4 changed, and no IPI was sent, because a not-present entry is never cached. On core 0, T0 sleeps and T2 of process 2 runs: CR3 changes, yet T2's kernel read hits the global entry T0 left. When T0 comes back, its user entry, tagged with its PCID, is still there too. Finally vunmap clears the PTE and flush_tlb_kernel_range interrupts every other core, idle core 2 included: kernel pages have no mm_cpumask. INVLPG drops the global entry whatever its PCID, and the page is freed only after every ack. (Linux's vfree defers this flush; the model flushes at once, as vunmap_range does.)",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'frames', emphasis: 'pagetable' },
   seed: 1,
   machine: { cores: 3, frames: 96, tlb: { sets: 8, ways: 2 }, protocol: 'linux-x86', kernelHalf: true },
   processes: [

@@ -9,6 +9,8 @@ export const kpti: ScenarioSpec = {
   title: 'KPTI: two page tables per process, two PCIDs',
   summary:
     "With kernel page-table isolation each process has an 8 KiB pair of PGDs: the kernel one maps everything, the user one (4096 bytes higher) maps the user half and, of the kernel, only the entry text the CPU needs to get into the kernel. T0 runs on its user PGD with PCID 0x801 (its kernel PCID 1 with bit 11 set). A system call writes CR3 on entry (kernel PGD, PCID 1) and on exit (user PGD, PCID 0x801), both with bit 63 set, so neither write flushes: afterwards T0's user entry and the kernel's entry both hit, each under its own PCID. Then T0 reads kernel data from user mode: its user PGD has no mapping there, so the fault is not-present (error code 4, not 5 as without KPTI) and T0 gets SIGSEGV. T1 reads the entry text, which the user PGD does map, supervisor-only: a protection fault, error code 5. Simplified: the model switches CR3 for these system calls and the context switch only (Linux does it on every entry: faults and interrupts too), and maps the entry text but not the cpu_entry_area.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { emphasis: 'pagetable' },
   seed: 1,
   machine: {
     cores: 2,

@@ -8,6 +8,8 @@ export const lazyTlb: ScenarioSpec = {
   title: 'Lazy TLB mode: skipped by the IPI, flushed on the way back',
   summary:
     "T1 caches two pages on core 1 and goes to sleep; core 1 idles with the mm still loaded (lazy). T0 unmaps one page: core 1 gets no IPI, and when T1 wakes, switch_mm sees core 1 is behind tlb_gen and flushes. T1 sleeps again; T0 unmaps a region whose page table becomes empty and is freed: now the lazy core is IPI'd too and leaves the mm for init_mm.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'ipi' },
   seed: 1,
   machine: { cores: 2, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
   processes: [

@@ -66,6 +66,8 @@ export const mappedStacks: ScenarioSpec = {
   id: 'mapped-stacks',
   title: 'Memory-mapped thread stacks and guard pages',
   summary: `T0 clones T1 and T2; both share T0's mm, and their cores join its mm_cpumask when they first load it. Each stack is two pages mapped between two PROT_NONE guard pages. T2 saves a local (${LOCAL}) at the top of its stack. T1 then recurses ${DEPTH} calls deep with ${FRAME}-byte frames, each push a write one frame lower: the first 16 fill T1's stack, the 17th lands in the guard page below it and faults, and T1 is stopped with a stack overflow instead of writing on. T2's local is intact. T1 died on its own stack, which it cannot unmap while running on it: the unmap is deferred, and T0, joining T1, unmaps it (stack and guards) with an ordinary munmap, frames freed only after the flush. T2 exits normally, also on its own stack, so T0 unmaps that one the same way when it joins T2; T0's exit, the mm's last use, tears the whole address space down. The model stops only T1, as Zephyr does for a faulting thread; Linux would send SIGSEGV and end the whole process.`,
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'cores', emphasis: 'pagetable' },
   seed: 1,
   machine,
   processes: [{ pid: 1, name: 'threads', vmas: [] }],
@@ -88,6 +90,7 @@ export const mappedStacksNoGuard: ScenarioSpec = {
   id: 'mapped-stacks-no-guard',
   title: 'Thread stacks without guard pages',
   summary: `The same program as mapped-stacks, but the two-page stacks are mapped side by side with no guard page between them. T1's ${DEPTH} calls of ${FRAME} bytes fill its stack after 16 pushes; the 17th goes to the page below, which is T2's stack and perfectly writable: no fault, no signal, nothing to see. The push overwrites the local T2 saved at the top of its stack, and T2 later reads back a return address instead of ${LOCAL}. The bug shows up far from its cause, in another thread.`,
+  layout: { dock: 'cores', emphasis: 'pagetable' },
   seed: 1,
   machine,
   processes: [{ pid: 1, name: 'threads', vmas: [] }],

@@ -9,6 +9,8 @@ export const munmapShootdown: ScenarioSpec = {
   title: 'munmap and the TLB shootdown',
   summary:
     'Three threads of one process run on cores 0-2; core 3 runs another process. T1 and T2 cache a page in their TLBs, then T0 unmaps it: clear the PTE, bump tlb_gen, IPI the cores in mm_cpumask, flush locally, wait for every ack, and only then free the frame.',
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'ipi' },
   seed: 1,
   machine: { cores: 4, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
   processes: [

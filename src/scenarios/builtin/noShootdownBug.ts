@@ -9,6 +9,8 @@ export const noShootdownBug: ScenarioSpec = {
   title: "A kernel without shootdown: a stale TLB entry leaks another process's memory",
   summary:
     "The same munmap as munmap-shootdown, on a broken kernel that only flushes the local TLB. Core 1 still caches the page; the frame is freed and handed to process 2, and T1 reads and overwrites process 2's data through its stale entry. The invariant monitor flags both.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'frames', emphasis: 'tlb' },
   seed: 1,
   machine: { cores: 4, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'broken-no-shootdown' },
   processes: [appWithBuffer(), victim()],

@@ -34,6 +34,8 @@ function contention(design: Exclude<FaultLockDesign, 'none'>): ScenarioSpec {
     summary: single
       ? "Ten threads on ten cores each write a different fresh page of one process at the same moment: ten page faults at once. This kernel (the seed's toy design) holds one spinlock for the whole address space across each fault: find the VMA, allocate and zero a frame, write the PTE. So the faults run one after another: core k spins for the k faults ahead of it, and the spinning cores do nothing useful. Compare with page-lock-contention-per-page; `npm run -s vmscope -- locks page-lock-contention` prints both designs' spin cycles per core side by side. Linux does neither: a fault takes mmap_lock only for read (or, since 6.4, the VMA's own lock, also for read), zeroes the frame with no lock held, and holds the page table's split PTE spinlock only to install the PTE."
       : 'The same ten faults with one lock per page: each core takes the lock of its own page and nobody waits; all ten faults overlap. A per-page lock only makes two faults on the same page wait for each other. Linux gets the same overlap another way: mmap_lock (or the per-VMA lock) for read, and the split PTE lock held only around the PTE update.',
+    // Which panels this lesson is about (src/state/layout.ts applies it).
+    layout: { dock: 'cores', emphasis: 'dock' },
     seed: 1,
     machine: {
       cores: CORES,

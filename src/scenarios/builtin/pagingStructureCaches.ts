@@ -14,6 +14,8 @@ export const walkPsc: ScenarioSpec = {
   title: 'Paging-structure caches: a walk that skips levels',
   summary:
     "This machine has Intel's paging-structure caches (small, assumed sizes: Intel does not publish them). T0 reads a page: the TLB misses and the walker reads all four levels, caching the PML4E, the PDPTE and the PDE on the way down. The next page in the same 2 MiB region misses the TLB too, but the PDE cache holds the address of its page table: the walk reads one entry instead of four. A page 2 MiB further on finds the PDPTE and reads two. Then the kernel runs INVLPG for one page, which empties every paging-structure-cache entry of the PCID, whatever its address (SDM 4.10.4.1): the next miss walks from CR3 again.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { emphasis: 'tlb' },
   seed: 1,
   machine: { cores: 1, frames: 64, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86', psc: true },
   processes: [
@@ -63,6 +65,7 @@ export const lazyPscBug: ScenarioSpec = {
   title: 'Broken kernel: a lazy core keeps a pointer to a freed page table',
   summary:
     "Why Linux interrupts even lazy cores when it frees page tables. T1 reads a page on core 1, which caches the PDE pointing to that region's page table, and goes to sleep: core 1 idles in lazy TLB mode with the mm still in CR3. T0 unmaps the region; its page table is now empty and is freed. This kernel skips lazy cores even so (the bug Linux fixed in 2018, 'x86/mm/tlb: Leave lazy TLB mode at page table free time'). Core 1's TLB is harmless (it will be flushed when T1 returns), but its PDE cache still points at the freed frame, and the hardware may walk through it speculatively at any time. T0 then maps a new page, which reuses the frame as data: a walk on core 1 would now read T0's data as page-table entries. The monitor flags both.",
+  layout: { emphasis: 'tlb' },
   seed: 1,
   machine: { cores: 2, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'broken-lazy-tables', psc: true },
   processes: [

@@ -7,6 +7,8 @@ export const recursiveMapping: ScenarioSpec = {
   title: 'The recursive slot: page tables at virtual addresses',
   summary:
     "PML4 entry 510 holds the PML4's own frame, supervisor-only. A walk that goes through it once stops one level early: it lands on a page table, so the PTE of any address X can be read at 0xffffff0000000000 | ((X >> 9) & 0x7ffffffff8), sign-extended. T0 writes 7 to 0x7f0000001010; its system calls then read that page's PTE, PDE, PDPTE and PML4E through the slot, going round it once, twice, three and four times, and each read returns exactly the entry the hardware walk used, with the A and D bits the write has just set (its low 32 bits: the model's loads are 32-bit words). T0 finally tries the PTE's address from user mode: the slot's entry has U/S=0, so it is a protection fault and SIGSEGV. Linux x86-64 has no such slot: it reaches page tables through its direct map of physical memory. 64-bit Windows used one: slot 0x1ED, PTEs at 0xFFFFF68000000000, until Windows 10 1607 randomised the slot.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { emphasis: 'pagetable' },
   seed: 1,
   machine: {
     cores: 1,

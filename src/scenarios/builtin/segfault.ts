@@ -12,6 +12,8 @@ export const segfault: ScenarioSpec = {
   title: 'Segmentation faults and the error code',
   summary:
     "Three processes each make one illegal access. P1 reads an address no VMA covers: a not-present fault with error code 4 (user), SIGSEGV/SEGV_MAPERR. P2 writes a page it mapped read-only: the PTE is present but not writable, error code 7 (P, W, U), SEGV_ACCERR. P3 reads the kernel's text, which every process's page table maps through the shared kernel half but with U/S=0: error code 5 (P, U), and SIGSEGV/SEGV_MAPERR. CR2 holds each faulting address.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { emphasis: 'log' },
   seed: 1,
   machine: { cores: 3, frames: 96, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86', kernelHalf: true },
   processes: [

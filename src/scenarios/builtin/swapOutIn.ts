@@ -23,6 +23,8 @@ export const swapOutIn: ScenarioSpec = {
   title: 'Swap out, swap in: reclaim with the clock',
   summary:
     "An 8-frame machine: after the zero page and the process's four page tables, two frames are left for user pages. T0 writes A and B, then C: no frame is free, so the fault handler reclaims first. The clock hand finds A and B recently used (A bit set), clears their A bits and passes them (a second chance), comes round to A again and takes it: A gets swap slot 0, its PTE becomes a swap entry (P=0), core 1's TLB, which cached A, is flushed with an IPI, A is written to the slot, and only then is the frame freed. Reading A faults on the swap entry and reads slot 0 back into a frame: the value 11 survived. Each later fault reclaims again; in the end A, clean since it came back and with its copy still in slot 0, is dropped without a write. The other policies (FIFO, LRU, OPT, MRU) are the textbook ones and can be chosen in machine.swap.policy.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'frames', emphasis: 'dock' },
   seed: 1,
   machine: {
     cores: 2,

@@ -24,6 +24,8 @@ export const tlbHierarchy: ScenarioSpec = {
   title: 'Two levels of TLB: the L1 dTLB and the STLB',
   summary:
     'A real core has more than one TLB. This one is modelled on Intel Skylake: a small, fast L1 dTLB for data (64 entries for 4 KiB pages, in 16 sets of 4) and behind it a big second-level TLB, the STLB (1536 entries). T0 reads 80 pages one after the other. Each first read misses both TLBs and walks the page table (about 32 cycles here), and the result is cached in both. 80 pages do not fit in the L1 dTLB: pages 64 to 79 fall into sets that are already full and push pages 0 to 15 out of it, but the STLB has room for all of them. So when T0 reads page 0 again, the L1 misses but the STLB hits: 12 cycles and no page walk, and the entry is copied back into the L1. The next read of page 0 is an L1 hit: 1 cycle. Open the TLB panel to see both levels. (The L1 iTLB, for instruction fetches, stays empty: the simulator only runs loads and stores.)',
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { dock: 'stats', emphasis: 'tlb' },
   seed: 1,
   machine: { cores: 1, frames: 256, tlb: { preset: 'skylake' }, protocol: 'linux-x86' },
   processes: [

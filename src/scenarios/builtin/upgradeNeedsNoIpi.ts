@@ -13,6 +13,8 @@ function upgrade(id: string, protocol: Protocol): ScenarioSpec {
     summary: lazy
       ? "T1 on core 1 caches a read-only page. T0 makes it writable with mprotect; this kernel skips the shootdown because rights only grew. T1's write hits its stale read-only entry and takes one spurious fault: the handler sees the PTE already allows the write, the #PF has removed the stale entry, and the retry walks and succeeds. No IPI at all."
       : "The same mprotect on Linux x86: pte_needs_flush treats any change of R/W as needing a flush, so core 0 sends core 1 an IPI and waits, even though a stale read-only entry could at worst cause a spurious fault. T1's write then simply misses and walks.",
+    // Which panels this lesson is about (src/state/layout.ts applies it).
+    layout: { dock: 'ipi', emphasis: 'tlb' },
     seed: 1,
     machine: { cores: 2, frames: 128, tlb: { sets: 4, ways: 2 }, protocol },
     processes: [

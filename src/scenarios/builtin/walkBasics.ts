@@ -11,6 +11,8 @@ export const walkBasics: ScenarioSpec = {
   title: 'A page walk, level by level',
   summary:
     "T0 reads 0x7f3a5c6d7123. The MMU splits it into four 9-bit indices (254, 233, 227, 215) and a 12-bit offset (0x123); the TLB misses, so the walker reads the PML4 entry from CR3, then the PDPT, PD and PT entries. Linux creates upper-level entries with A already set (_PAGE_TABLE), so only the PT entry's accessed bit changes: the walker sets it. The TLB keeps the result: the second read of the same page hits and touches no table. Then a write: the cached entry says the page is clean, so the MMU walks once more to set the dirty bit.",
+  // Which panels this lesson is about (src/state/layout.ts applies it).
+  layout: { emphasis: 'pagetable' },
   seed: 1,
   machine: { cores: 1, frames: 64, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
   processes: [
