@@ -8,6 +8,7 @@ import { line } from 'd3-shape';
 import { type D3ZoomEvent, type ZoomBehavior, zoom, zoomIdentity, zoomTransform } from 'd3-zoom';
 import {
   type ChangeEvent,
+  type FocusEvent,
   type KeyboardEvent,
   useCallback,
   useEffect,
@@ -34,7 +35,7 @@ import {
   visibleRect,
   visibleRows,
 } from './ptLayout';
-import { buildTree, type PteWrite } from './ptModel';
+import { buildTree, type PteWrite, walkKey } from './ptModel';
 import { useSize } from './useSize';
 import './pageTable.css';
 
@@ -44,6 +45,8 @@ const ZOOM_MAX = 4;
 const ZOOM_STEP = 1.25;
 /** The tools column overlays the right edge of the viewport; the fitted tree stays left of it. */
 const TOOLS_W = 36;
+/** A focused control in the tree is drawn at least this tall (screen pixels). */
+const MIN_TARGET = 25;
 /** Screen pixels an arrow key pans. */
 const PAN_STEP = 60;
 /** Boxes this far (screen pixels) outside the viewport are still drawn, so panning shows no holes. */
@@ -88,15 +91,16 @@ export function PageTablePanel() {
   const lastWalk = useRef<{ pid: number; tables: ReadonlySet<number> } | null>(null);
   const drawn = useMemo(() => {
     if (!snapshot || !proc) return null;
-    const walk = new Map<number, readonly [number, number]>();
+    const walk = new Map<string, readonly [number, number]>();
     if (snapshot.walk && snapshot.walk.pid === proc.pid) {
       snapshot.walk.levels.forEach((l, i) => {
-        walk.set(l.table, [l.index, i]);
+        walk.set(walkKey(l.level, l.table), [l.index, i]);
       });
     }
     const writes = snapshot.events.filter((e): e is PteWrite => e.type === 'pte.write' && e.pid === proc.pid);
     // A step without a walk keeps the last walk's tables open, so the tree does not jump.
-    if (walk.size > 0) lastWalk.current = { pid: proc.pid, tables: new Set(walk.keys()) };
+    if (walk.size > 0)
+      lastWalk.current = { pid: proc.pid, tables: new Set(snapshot.walk?.levels.map((l) => l.table)) };
     const keepOpen = lastWalk.current?.pid === proc.pid ? lastWalk.current.tables : undefined;
     const lay = layoutTree(buildTree({ root: proc.root, walk, writes, collapsed, expanded, keepOpen }));
     let focus: Laid | undefined;
@@ -176,6 +180,27 @@ export function PageTablePanel() {
     manual.current = true;
     const k = zoomTransform(svg).k;
     z.translateBy(select(svg), dx / k, dy / k);
+  };
+
+  // Keyboard focus on a table head or a folded row brings it into view at a scale where it is at
+  // least MIN_TARGET px tall (WCAG 2.5.8), like scrolling a focused element into view.
+  const onTreeFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const el = e.target;
+    const svg = svgRef.current;
+    const z = zoomer.current;
+    const vp = box.current;
+    if (!svg || !z || !vp || el === vp || !(el instanceof SVGGraphicsElement)) return;
+    const t = zoomTransform(svg);
+    const r = el.getBoundingClientRect();
+    const v = vp.getBoundingClientRect();
+    const k = Math.min(ZOOM_MAX, t.k * Math.max(1, MIN_TARGET / Math.min(r.width, r.height)));
+    const inside = r.left >= v.left && r.right <= v.right - TOOLS_W && r.top >= v.top && r.bottom <= v.bottom;
+    if (k === t.k && inside) return;
+    // The element's centre in tree coordinates, put in the middle of the viewport at scale k.
+    const cx = (r.left + r.width / 2 - v.left - t.x) / t.k;
+    const cy = (r.top + r.height / 2 - v.top - t.y) / t.k;
+    manual.current = true;
+    apply({ k, x: (room.width - TOOLS_W) / 2 - cx * k, y: room.height / 2 - cy * k });
   };
 
   const onTreeKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -267,6 +292,7 @@ export function PageTablePanel() {
           aria-describedby="pt-help"
           data-testid="pt-viewport"
           onKeyDown={onTreeKey}
+          onFocus={onTreeFocus}
           onMouseDownCapture={(e) => e.preventDefault()}
         >
           <svg ref={svgRef} className="pt-svg" width={room.width} height={room.height} data-testid="pt-svg">

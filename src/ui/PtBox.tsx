@@ -119,7 +119,8 @@ function RowView({
             role: 'button',
             tabIndex: 0,
             'aria-expanded': r.kind === 'fold',
-            'aria-label': r.title,
+            // Starts with the visible text (WCAG 2.5.3), then says what the row stands for.
+            'aria-label': `${indexText(r)} ${text}: ${r.title}`,
             onClick: toggle,
             onKeyDown: onActivate(toggle),
           }
@@ -159,7 +160,7 @@ export function PtBox({
   const level = b.table.level;
   const delay = b.walkPos >= 0 ? { animationDelay: `${b.walkPos * WALK_STAGE_S}s` } : undefined;
   const toggle = () => onToggle(b.key);
-  const name = `${levelName(level)} table in frame ${b.table.pfn}`;
+  const used = `${slotsUsed(b.table)} of ${SLOTS} used`;
   const hidden = `${plural(b.below.tables, 'table')}, ${plural(b.below.pages, 'page')} below`;
   const drawn: Row[] = b.rows.slice(rows[0], rows[1]);
   return (
@@ -185,7 +186,9 @@ export function PtBox({
               role: 'button',
               tabIndex: 0,
               'aria-expanded': !b.collapsed,
-              'aria-label': `${name}: ${b.collapsed ? `expand (${hidden})` : 'collapse its subtree'}`,
+              'aria-label': `${levelName(level)} frame ${b.table.pfn} · ${used}: ${
+                b.collapsed ? `collapsed, ${hidden}; press to expand` : 'press to collapse its subtree'
+              }`,
               onClick: toggle,
               onKeyDown: onActivate(toggle),
             }
@@ -196,7 +199,7 @@ export function PtBox({
         <text className="pt-head" x={18} y={20}>
           {levelName(level)}
           <tspan className="pt-head-frame" dx={8}>
-            frame {b.table.pfn} · {slotsUsed(b.table)} of {SLOTS} used
+            frame {b.table.pfn} · {used}
           </tspan>
         </text>
         {b.branches && (

@@ -30,16 +30,16 @@ function wideTree(n: number): PtNodeView {
 }
 
 function laid(n: number) {
-  const walk = new Map<number, readonly [number, number]>([
-    [4, [0, 0]],
-    [100 + n - 1, [0, 1]],
+  const walk = new Map<string, readonly [number, number]>([
+    ['2:4', [0, 0]],
+    [`1:${100 + n - 1}`, [0, 1]],
   ]);
   return layoutTree(
     buildTree({
       root: wideTree(n),
       walk,
       writes: [],
-      collapsed: new Map([['t4', false]]),
+      collapsed: new Map([['pt', false]]),
       expanded: new Set(),
     }),
   );

@@ -34,7 +34,7 @@ function covered(rows: readonly Row[]): number[] {
   return out;
 }
 
-const noWalk = new Map<number, readonly [number, number]>();
+const noWalk = new Map<string, readonly [number, number]>();
 
 describe('compactRows', () => {
   it('folds the empty range between two entries into one gap row (none before the first or after the last)', () => {
@@ -65,8 +65,8 @@ describe('compactRows', () => {
 
   it('splits runs where the flags change, and keeps short runs as single entries', () => {
     const entries = [
-      ...Array.from({ length: 6 }, (_, i) => leaf(i, 10 + i)),
-      ...Array.from({ length: MIN_RUN - 1 }, (_, i) => leaf(6 + i, 50 + i, 'P RW US A D')),
+      ...Array.from({ length: MIN_RUN + 2 }, (_, i) => leaf(i, 10 + i)),
+      ...Array.from({ length: MIN_RUN - 1 }, (_, i) => leaf(MIN_RUN + 2 + i, 50 + i, 'P RW US A D')),
     ];
     const rows = compactRows('t9', 1, entryRows(table(9, 1, entries), undefined, []), new Set());
     expect(rows.map((r) => r.kind)).toEqual(['run', ...Array(MIN_RUN - 1).fill('entry')]);
@@ -76,11 +76,11 @@ describe('compactRows', () => {
     const pt = table(
       9,
       1,
-      Array.from({ length: 20 }, (_, i) => leaf(i, 10 + i)),
+      Array.from({ length: 2 * MIN_RUN + 1 }, (_, i) => leaf(i, 10 + i)),
     );
-    const rows = compactRows('t9', 1, entryRows(pt, 7, []), new Set());
+    const rows = compactRows('t9', 1, entryRows(pt, MIN_RUN, []), new Set());
     const walk = rows.find((r) => r.onWalk);
-    expect(walk).toMatchObject({ kind: 'entry', index: 7 });
+    expect(walk).toMatchObject({ kind: 'entry', index: MIN_RUN });
     expect(rows.map((r) => r.kind)).toEqual(['run', 'entry', 'run']);
   });
 
@@ -195,9 +195,9 @@ describe('buildTree', () => {
 
   it('with many tables, collapses the subtrees off the walk and counts what they hide', () => {
     const root = process(COLLAPSE_OVER + 2);
-    const walk = new Map<number, readonly [number, number]>([
-      [2, [0, 0]],
-      [3, [0, 1]],
+    const walk = new Map<string, readonly [number, number]>([
+      ['4:2', [0, 0]],
+      ['3:3', [0, 1]],
     ]);
     const t = buildTree({ root, walk, writes: [], collapsed: new Map(), expanded: new Set() });
     expect(find(t, 2)?.collapsed).toBe(false);
@@ -213,7 +213,7 @@ describe('buildTree', () => {
       root,
       walk: noWalk,
       writes: [],
-      collapsed: new Map([['t4', false]]),
+      collapsed: new Map([['pt.0.0', false]]),
       expanded: new Set(),
     });
     // t3 is still collapsed by default, so the opened PD is not drawn.
@@ -224,8 +224,8 @@ describe('buildTree', () => {
       walk: noWalk,
       writes: [],
       collapsed: new Map([
-        ['t3', false],
-        ['t4', false],
+        ['pt.0', false],
+        ['pt.0.0', false],
       ]),
       expanded: new Set(),
     });
@@ -234,7 +234,7 @@ describe('buildTree', () => {
       root: process(1),
       walk: noWalk,
       writes: [],
-      collapsed: new Map([['t3', true]]),
+      collapsed: new Map([['pt.0', true]]),
       expanded: new Set(),
     });
     expect(find(shut, 3)?.collapsed).toBe(true);

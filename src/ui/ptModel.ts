@@ -11,7 +11,7 @@ export const SLOTS = 512;
 /** The entry flags the tree shows, always in this order, set or clear. */
 export const FLAG_ORDER = ['P', 'RW', 'US', 'A', 'D', 'G', 'NX', 'PS'] as const;
 /** This many or more consecutive similar leaf entries fold into one row. */
-export const MIN_RUN = 4;
+export const MIN_RUN = 8;
 /** With more tables than this, subtrees off the walk start collapsed. */
 export const COLLAPSE_OVER = 6;
 
@@ -65,8 +65,8 @@ export type PteWrite = Extract<SimEvent, { type: 'pte.write' }>;
 
 export interface TreeInput {
   root: PtNodeView;
-  /** Walk of this step in this process: table frame -> [index, position in the walk]. */
-  walk: ReadonlyMap<number, readonly [number, number]>;
+  /** Walk of this step in this process: walkKey(level, table) -> [index, position in the walk]. */
+  walk: ReadonlyMap<string, readonly [number, number]>;
   writes: readonly PteWrite[];
   /** The user's choices: table key -> collapsed. Missing keys take the default. */
   collapsed: ReadonlyMap<string, boolean>;
@@ -76,8 +76,15 @@ export interface TreeInput {
   keepOpen?: ReadonlySet<number>;
 }
 
-export function tableKey(t: PtNodeView): string {
-  return `t${t.pfn}`;
+/**
+ * A table's key is its path from the root ("pt", "pt.254", "pt.254.233" ...), not its frame: a
+ * frame can appear at more than one place (a recursive PML4 entry maps the PML4 as a PDPT).
+ */
+export const ROOT_KEY = 'pt';
+
+/** The walk reads a table at a level (the same frame can be read at two levels, see ROOT_KEY). */
+export function walkKey(level: number, table: number): string {
+  return `${level}:${table}`;
 }
 
 export function flagList(flags: string): string[] {
@@ -327,7 +334,8 @@ export function slotsUsed(t: PtNodeView): number {
 
 function hotTables(input: TreeInput): Set<number> {
   const { root, walk, writes } = input;
-  const touched = new Set<number>([...walk.keys(), ...writes.map((w) => w.table), ...(input.keepOpen ?? [])]);
+  const walked = [...walk.keys()].map((k) => Number(k.split(':')[1]));
+  const touched = new Set<number>([...walked, ...writes.map((w) => w.table), ...(input.keepOpen ?? [])]);
   const hot = new Set<number>();
   const visit = (t: PtNodeView): boolean => {
     let h = touched.has(t.pfn);
@@ -347,9 +355,8 @@ function hotTables(input: TreeInput): Set<number> {
 export function buildTree(input: TreeInput): TableBox {
   const many = countTables(input.root) > COLLAPSE_OVER;
   const hot = hotTables(input);
-  const build = (table: PtNodeView, parentRow: number, depth: number): TableBox => {
-    const key = tableKey(table);
-    const w = input.walk.get(table.pfn);
+  const build = (table: PtNodeView, parentRow: number, depth: number, key: string): TableBox => {
+    const w = input.walk.get(walkKey(table.level, table.pfn));
     const rows = compactRows(key, table.level, entryRows(table, w?.[0], input.writes), input.expanded);
     const branches = table.entries.some((e) => e.child !== null);
     const isHot = hot.has(table.pfn);
@@ -357,7 +364,7 @@ export function buildTree(input: TreeInput): TableBox {
     const children: TableBox[] = [];
     if (!collapsed) {
       rows.forEach((r, i) => {
-        if (r.kind === 'entry' && r.child) children.push(build(r.child, i, depth + 1));
+        if (r.kind === 'entry' && r.child) children.push(build(r.child, i, depth + 1, `${key}.${r.index}`));
       });
     }
     return {
@@ -373,5 +380,5 @@ export function buildTree(input: TreeInput): TableBox {
       children,
     };
   };
-  return build(input.root, -1, 0);
+  return build(input.root, -1, 0, ROOT_KEY);
 }
