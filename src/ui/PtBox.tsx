@@ -32,7 +32,8 @@ function indexText(r: Row): string {
 
 function FlagCells({ flags }: { flags: readonly string[] }) {
   return (
-    <g className="pt-flagcells">
+    // Hidden from assistive tech: the row's label (its title) names the set flags in words.
+    <g className="pt-flagcells" aria-hidden="true">
       {FLAG_ORDER.map((f, i) => {
         const on = flags.includes(f);
         return (
@@ -102,6 +103,7 @@ function RowView({
   const toggle = range ? () => onRange(range) : undefined;
   const flagged = r.kind === 'entry' || r.kind === 'run' || r.kind === 'cleared';
   const text = rowText(r);
+  const target = r.kind === 'run' ? `${r.last - r.index + 1} ${r.target}` : r.target;
   const h = rowHeight(r);
   const base = h === ROW ? 18 : 13;
   return (
@@ -120,7 +122,7 @@ function RowView({
             tabIndex: 0,
             'aria-expanded': r.kind === 'fold',
             // Starts with the visible text (WCAG 2.5.3), then says what the row stands for.
-            'aria-label': `${indexText(r)} ${text}: ${r.title}`,
+            'aria-label': `${[indexText(r), text, target].filter(Boolean).join(' ')}: ${r.title}`,
             onClick: toggle,
             onKeyDown: onActivate(toggle),
           }
@@ -130,15 +132,15 @@ function RowView({
       <rect className={rowClass(r)} style={delay} x={4} y={1} width={W - 8} height={h - 3} rx={4} />
       <text className="pt-idx" x={IDX_X} y={base}>
         {indexText(r)}
-      </text>
+      </text>{' '}
       {flagged && <FlagCells flags={r.flags} />}
       {text && (
         <text className="pt-note" x={FLAGS_X} y={base}>
           {text}
         </text>
-      )}
+      )}{' '}
       <text className="pt-target" x={W - 10} y={base} textAnchor="end">
-        {r.kind === 'run' ? `${r.last - r.index + 1} ${r.target}` : r.target}
+        {target}
       </text>
     </g>
   );
@@ -197,13 +199,13 @@ export function PtBox({
         <rect className="pt-head-bg" x={2} y={2} width={W - 4} height={HEAD - 3} rx={5} />
         <rect className={`pt-lvl lvl-${level}`} x={5} y={5} width={8} height={HEAD - 10} rx={2} />
         <text className="pt-head" x={18} y={20}>
-          {levelName(level)}
-          <tspan className="pt-head-frame" dx={8}>
+          {levelName(level)}{' '}
+          <tspan className="pt-head-frame" dx={4}>
             frame {b.table.pfn} · {used}
           </tspan>
         </text>
         {b.branches && (
-          <text className="pt-head-fold" x={W - 10} y={19} textAnchor="end">
+          <text className="pt-head-fold" x={W - 10} y={19} textAnchor="end" aria-hidden="true">
             {b.collapsed ? '▸' : '▾'}
           </text>
         )}
