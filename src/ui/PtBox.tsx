@@ -33,6 +33,7 @@ function indexText(r: Row): string {
 function FlagCells({ flags }: { flags: readonly string[] }) {
   return (
     // Hidden from assistive tech: the row's label (its title) names the set flags in words.
+    // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG group of text, not focusable
     <g className="pt-flagcells" aria-hidden="true">
       {FLAG_ORDER.map((f, i) => {
         const on = flags.includes(f);
@@ -205,6 +206,7 @@ export function PtBox({
           </tspan>
         </text>
         {b.branches && (
+          // biome-ignore lint/a11y/noAriaHiddenOnFocusable: SVG text, not focusable; the label says it
           <text className="pt-head-fold" x={W - 10} y={19} textAnchor="end" aria-hidden="true">
             {b.collapsed ? '▸' : '▾'}
           </text>

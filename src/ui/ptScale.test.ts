@@ -20,7 +20,7 @@ function ptr(index: number, child: PtNodeView): PtEntryView {
   return { index, raw: '0x0', flags: 'P RW US A', va: '0x0', pfn: child.pfn, leaf: false, child };
 }
 
-export function bigProcess(base: number): PtNodeView {
+function bigProcess(base: number): PtNodeView {
   const pts = [
     bigPt(base + 10, base * 10, 500),
     bigPt(base + 11, base * 10 + 512, 500),
