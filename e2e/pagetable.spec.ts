@@ -2,6 +2,9 @@
 // the app's step keys still working around it.
 import { expect, test } from './fixtures';
 
+// Each test takes several steps and interactions; the machine running the suite may be busy.
+test.describe.configure({ timeout: 90_000 });
+
 test('zoom buttons change the scale, fit restores it, and the zoom survives a step', async ({ app }) => {
   await app.open('#s=walk-basics&step=3');
   const pt = app.pageTable;
