@@ -5,6 +5,7 @@
 import { useVm } from '../state';
 
 const LEVELS = [
+  { level: 5, name: 'PML5', hi: 56, lo: 48 },
   { level: 4, name: 'PML4', hi: 47, lo: 39 },
   { level: 3, name: 'PDPT', hi: 38, lo: 30 },
   { level: 2, name: 'PD', hi: 29, lo: 21 },
@@ -17,6 +18,8 @@ function field(va: bigint, hi: number, lo: number): bigint {
 
 export function BitSlicer() {
   const access = useVm((s) => s.snapshot?.access ?? null);
+  // 4 or 5 levels (LA57, SDM 4.5): the depth of the page tables shown.
+  const top = useVm((s) => s.snapshot?.walk?.levels[0]?.level ?? s.snapshot?.procs[0]?.root.level ?? 4);
   if (!access) {
     return (
       <div className="bitslicer bitslicer-empty" data-testid="panel-bitslicer">
@@ -28,7 +31,7 @@ export function BitSlicer() {
   // A leaf at level 2 or 3 maps a 2 MiB or 1 GiB page: the fields below it are offset bits.
   const leaf = access.leafLevel ?? 1;
   const offsetBits = 12 + 9 * (leaf - 1);
-  const indices = LEVELS.filter((l) => l.level >= leaf);
+  const indices = LEVELS.filter((l) => l.level >= leaf && l.level <= top);
   const offset = field(va, offsetBits - 1, 0);
   return (
     <div className="bitslicer" data-testid="panel-bitslicer">

@@ -1,278 +1,61 @@
-// The current process's page-table tree. d3-hierarchy lays the tables out (tree()); React draws
-// the SVG. Each box is one table (level + frame) with a row per present entry: index, flags and
-// the frame it points to. The current step's walk is drawn in orange; entries this step's
-// pte.write events changed are outlined in red (a cleared entry stays as a struck-out ghost row).
-import { hierarchy, tree } from 'd3-hierarchy';
+// The page-table tree of the current process (or any process, from the picker). ptModel folds
+// runs of similar entries and empty ranges and collapses subtrees off the walk; ptLayout places
+// the boxes (d3-hierarchy) and culls what the viewport cannot see; d3-zoom pans and zooms the SVG.
+// The view survives steps: only "fit" (or never having zoomed) lets a step re-fit the tree; with
+// "follow walk" on, a step whose walk is out of view pans (same scale) to it.
+import { select } from 'd3-selection';
 import { line } from 'd3-shape';
-import { type ChangeEvent, useMemo, useRef } from 'react';
+import { type D3ZoomEvent, type ZoomBehavior, zoom, zoomIdentity, zoomTransform } from 'd3-zoom';
+import {
+  type ChangeEvent,
+  type FocusEvent,
+  type KeyboardEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { SimEvent } from '../core/events';
-import type { ProcView, PtNodeView, Snapshot } from '../core/view/snapshot';
+import type { ProcView, Snapshot } from '../core/view/snapshot';
 import { showProcess, useVm } from '../state';
 import { BitSlicer } from './BitSlicer';
-import { autoPid, decodeEntry, levelName } from './format';
+import { autoPid } from './format';
+import { PtBox, WALK_STAGE_S } from './PtBox';
+import {
+  fitView,
+  type Laid,
+  layoutTree,
+  panTo,
+  showsBox,
+  type View,
+  visibleEdges,
+  visibleNodes,
+  visibleRect,
+  visibleRows,
+} from './ptLayout';
+import { buildTree, type PteWrite, walkKey } from './ptModel';
 import { useSize } from './useSize';
+import './pageTable.css';
 
-const W = 300;
-const HEAD = 30;
-const ROW = 27;
-const GAP_Y = 30;
-const GAP_X = 40;
-const PAD = 10;
-const TOP = 24;
-const ELBOW = 16;
-const MAX_ROWS = 8;
-/** The tree scales to fill its panel, within these bounds (below, the panel scrolls). */
-const SCALE_MIN = 0.7;
-const SCALE_MAX = 1.6;
+/** Zoom limits (d3-zoom scaleExtent) and the step of the +/- buttons and keys. */
+const ZOOM_MIN = 0.1;
+const ZOOM_MAX = 4;
+const ZOOM_STEP = 1.25;
+/** The tools column overlays the right edge of the viewport; the fitted tree stays left of it. */
+const TOOLS_W = 36;
+/** A focused control in the tree is drawn at least this tall (screen pixels). */
+const MIN_TARGET = 25;
+/** Screen pixels an arrow key pans. */
+const PAN_STEP = 60;
+/** Boxes this far (screen pixels) outside the viewport are still drawn, so panning shows no holes. */
+const CULL_MARGIN = 120;
 
-type RowKind = 'entry' | 'cleared' | 'missing' | 'more' | 'swap';
-
-interface Row {
-  key: string;
-  index: number;
-  kind: RowKind;
-  flags: string;
-  target: string;
-  onWalk: boolean;
-  changed: boolean;
-  title: string;
-}
-
-interface TableBox {
-  table: PtNodeView;
-  rows: Row[];
-  onWalk: boolean;
-  /** Which row of the parent points here. */
-  parentRow: number;
-  children: TableBox[];
-}
-
-type PteWrite = Extract<SimEvent, { type: 'pte.write' }>;
-
-/**
- * Every drawn entry is present, so P is left out; PS on a leaf is shown as the page size it
- * maps (2M in a PD, 1G in a PDPT). The raw entry stays in the row's title.
- */
-function shownFlags(flags: string, leaf: boolean, level: number): string {
-  return flags
-    .split(' ')
-    .filter((f) => f !== 'P')
-    .map((f) => (f === 'PS' && leaf ? (level === 3 ? '1G' : '2M') : f))
-    .join(' ');
-}
-
-function isPresent(flags: string): boolean {
-  return flags.split(' ').includes('P');
-}
-
-function buildBox(
-  table: PtNodeView,
-  parentRow: number,
-  walk: ReadonlyMap<number, number>,
-  writes: readonly PteWrite[],
-): TableBox {
-  const walkIndex = walk.get(table.pfn);
-  const myWrites = new Map(writes.filter((w) => w.table === table.pfn).map((w) => [w.index, w]));
-  const rows: Row[] = [];
-  const childOf = new Map<number, PtNodeView>();
-  for (const e of table.entries) {
-    if (e.swapSlot !== undefined) {
-      // A swap entry (P=0): the page is on the swap device; the fault handler will bring it back.
-      const w = myWrites.get(e.index);
-      rows.push({
-        key: `s${e.index}`,
-        index: e.index,
-        kind: 'swap',
-        flags: 'swap',
-        target: `→ slot ${e.swapSlot}`,
-        onWalk: walkIndex === e.index,
-        changed: w !== undefined,
-        title: `PT[${e.index}] = ${e.raw}, covers ${e.va}: not present, a swap entry for slot ${e.swapSlot}${w ? ` (written this step, was ${w.old})` : ''}`,
-      });
-      continue;
-    }
-    if (!isPresent(e.flags)) continue;
-    const w = myWrites.get(e.index);
-    if (e.child) childOf.set(e.index, e.child);
-    rows.push({
-      key: `e${e.index}`,
-      index: e.index,
-      kind: 'entry',
-      flags: shownFlags(e.flags, e.leaf, table.level),
-      // A large page's frame number is long; the size is in the flags and the word in the title.
-      target: e.leaf && table.level > 1 ? `→ ${e.pfn}` : `→ frame ${e.pfn}`,
-      onWalk: walkIndex === e.index,
-      changed: w !== undefined,
-      title: `${levelName(table.level)}[${e.index}] = ${e.raw}, covers ${e.va}${
-        e.leaf ? `, maps frame ${e.pfn}` : `, next table in frame ${e.pfn}`
-      }${w ? ` (written this step, was ${w.old})` : ''}`,
-    });
-  }
-  for (const w of myWrites.values()) {
-    if (rows.some((r) => r.index === w.index)) continue;
-    const old = decodeEntry(w.old);
-    rows.push({
-      key: `c${w.index}`,
-      index: w.index,
-      kind: 'cleared',
-      flags: 'cleared',
-      target: old.present ? `was frame ${old.pfn}` : '',
-      onWalk: walkIndex === w.index,
-      changed: true,
-      title: `${levelName(table.level)}[${w.index}] for ${w.va} cleared this step: ${w.old} → ${w.new}`,
-    });
-  }
-  if (walkIndex !== undefined && !rows.some((r) => r.index === walkIndex)) {
-    rows.push({
-      key: `m${walkIndex}`,
-      index: walkIndex,
-      kind: 'missing',
-      flags: 'not present',
-      target: '→ page fault',
-      onWalk: true,
-      changed: false,
-      title: `${levelName(table.level)}[${walkIndex}] is not present: the walk stops with a page fault`,
-    });
-  }
-  rows.sort((a, b) => a.index - b.index);
-  let shown = rows;
-  if (rows.length > MAX_ROWS) {
-    const keep = new Set(rows.filter((r) => r.onWalk || r.changed || r.kind !== 'entry').map((r) => r.key));
-    for (const r of rows) if (keep.size < MAX_ROWS - 1) keep.add(r.key);
-    shown = rows.filter((r) => keep.has(r.key));
-    shown.push({
-      key: 'more',
-      index: -1,
-      kind: 'more',
-      flags: `… ${rows.length - shown.length} more entries`,
-      target: '',
-      onWalk: false,
-      changed: false,
-      title: '',
-    });
-  }
-  const children: TableBox[] = [];
-  shown.forEach((r, i) => {
-    const child = r.kind === 'entry' ? childOf.get(r.index) : undefined;
-    if (child) children.push(buildBox(child, i, walk, writes));
-  });
-  return { table, rows: shown, onWalk: walkIndex !== undefined, parentRow, children };
-}
-
-function boxHeight(b: TableBox): number {
-  return HEAD + b.rows.length * ROW + 6;
-}
-
-interface Laid {
-  key: string;
-  box: TableBox;
-  x: number;
-  y: number;
-}
-
-interface Edge {
-  key: string;
-  d: string;
-  onWalk: boolean;
-}
+const HELP =
+  'Drag to pan, wheel or pinch to zoom. Tab into the tree: + and - zoom, 0 fits, arrow keys pan, Esc gives the arrow keys back to stepping. Click a table header or a folded row (Enter or Space) to collapse or expand it.';
 
 const edgeLine = line<[number, number]>();
-
-function layout(root: TableBox): { nodes: Laid[]; edges: Edge[]; width: number; height: number } {
-  const h = hierarchy(root, (b) => b.children);
-  const laidOut = tree<TableBox>()
-    .nodeSize([W + GAP_X, 1])
-    .separation(() => 1)(h);
-  // Rows of boxes: each depth starts below the tallest box of the depth above.
-  const depthTop: number[] = [TOP];
-  const all = laidOut.descendants();
-  const maxDepth = Math.max(...all.map((n) => n.depth));
-  for (let d = 0; d < maxDepth; d++) {
-    const tallest = Math.max(...all.filter((n) => n.depth === d).map((n) => boxHeight(n.data)));
-    depthTop.push((depthTop[d] ?? 0) + tallest + GAP_Y);
-  }
-  const minX = Math.min(...all.map((n) => n.x)) - W / 2 - PAD;
-  const nodes: Laid[] = all.map((n, i) => ({
-    key: `${n.depth}-${n.data.table.pfn}-${i}`,
-    box: n.data,
-    x: n.x - minX,
-    y: depthTop[n.depth] ?? 0,
-  }));
-  const pos = new Map(all.map((n, i) => [n, nodes[i] as Laid]));
-  const edges: Edge[] = [];
-  for (const n of all) {
-    if (!n.parent) continue;
-    const p = pos.get(n.parent);
-    const c = pos.get(n);
-    if (!p || !c) continue;
-    const row = p.box.rows[n.data.parentRow];
-    const sx = p.x + W / 2;
-    const sy = p.y + HEAD + n.data.parentRow * ROW + ROW / 2;
-    const midY = c.y - GAP_Y / 2;
-    const d = edgeLine([
-      [sx - 2, sy],
-      [sx + ELBOW, sy],
-      [sx + ELBOW, midY],
-      [c.x, midY],
-      [c.x, c.y - 2],
-    ]);
-    edges.push({ key: `edge-${c.key}`, d: d ?? '', onWalk: Boolean(row?.onWalk) });
-  }
-  const maxX = Math.max(...nodes.map((n) => n.x)) + W / 2 + ELBOW + PAD;
-  const bottom = Math.max(...nodes.map((n) => n.y + boxHeight(n.box))) + PAD;
-  return { nodes, edges, width: maxX, height: bottom };
-}
-
-function rowClass(r: Row): string {
-  const cls = ['pt-row', `pt-${r.kind}`];
-  if (r.onWalk) cls.push('pt-walk');
-  if (r.changed) cls.push('pt-changed');
-  return cls.join(' ');
-}
-
-function TableGroup({ n }: { n: Laid }) {
-  const b = n.box;
-  const h = boxHeight(b);
-  return (
-    <g transform={`translate(${n.x - W / 2}, ${n.y})`} data-testid="pt-table" data-frame={b.table.pfn}>
-      <rect className={b.onWalk ? 'pt-box pt-box-walk' : 'pt-box'} width={W} height={h} rx={6} />
-      <rect className={`pt-lvl lvl-${b.table.level}`} x={3} y={5} width={6} height={22} rx={2} />
-      <text className="pt-head" x={14} y={21}>
-        {levelName(b.table.level)}
-        <tspan className="pt-head-frame" dx={8}>
-          table in frame {b.table.pfn}
-        </tspan>
-      </text>
-      {b.rows.map((r, i) => (
-        <g
-          key={r.key}
-          transform={`translate(0, ${HEAD + i * ROW})`}
-          data-testid="pt-entry"
-          data-level={b.table.level}
-          data-index={r.index}
-          data-kind={r.kind}
-          data-walk={r.onWalk ? 'true' : undefined}
-          data-changed={r.changed ? 'true' : undefined}
-        >
-          <title>{r.title}</title>
-          <rect className={rowClass(r)} x={4} y={1} width={W - 8} height={ROW - 3} rx={4} />
-          {r.kind !== 'more' && (
-            <text className="pt-idx" x={12} y={19}>
-              [{r.index}]
-            </text>
-          )}
-          <text className="pt-flags" x={r.kind === 'more' ? 12 : 62} y={19}>
-            {r.flags}
-          </text>
-          <text className="pt-target" x={W - 12} y={19} textAnchor="end">
-            {r.target}
-          </text>
-        </g>
-      ))}
-    </g>
-  );
-}
 
 function pickProc(s: Snapshot, chosen: number | null): ProcView | null {
   const want = chosen ?? autoPid(s);
@@ -293,28 +76,182 @@ function walkCaption(s: Snapshot, proc: ProcView): string {
 export function PageTablePanel() {
   const { snapshot, ptPid } = useVm(useShallow((s) => ({ snapshot: s.snapshot, ptPid: s.ptPid })));
   const proc = snapshot ? pickProc(snapshot, ptPid) : null;
+  const pid = proc?.pid ?? null;
 
+  // The user's collapse choices and expanded ranges, per process shown (reset when it changes).
+  const [collapsed, setCollapsed] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [follow, setFollow] = useState(true);
+  useEffect(() => {
+    if (pid === null) return;
+    setCollapsed(new Map());
+    setExpanded(new Set());
+  }, [pid]);
+
+  const lastWalk = useRef<{ pid: number; tables: ReadonlySet<number> } | null>(null);
   const drawn = useMemo(() => {
     if (!snapshot || !proc) return null;
-    const walk = new Map<number, number>();
+    const walk = new Map<string, readonly [number, number]>();
     if (snapshot.walk && snapshot.walk.pid === proc.pid) {
-      for (const l of snapshot.walk.levels) walk.set(l.table, l.index);
+      snapshot.walk.levels.forEach((l, i) => {
+        walk.set(walkKey(l.level, l.table), [l.index, i]);
+      });
     }
     const writes = snapshot.events.filter((e): e is PteWrite => e.type === 'pte.write' && e.pid === proc.pid);
-    return layout(buildBox(proc.root, -1, walk, writes));
-  }, [snapshot, proc]);
+    // A step without a walk keeps the last walk's tables open, so the tree does not jump.
+    if (walk.size > 0)
+      lastWalk.current = { pid: proc.pid, tables: new Set(snapshot.walk?.levels.map((l) => l.table)) };
+    const keepOpen = lastWalk.current?.pid === proc.pid ? lastWalk.current.tables : undefined;
+    const lay = layoutTree(buildTree({ root: proc.root, walk, writes, collapsed, expanded, keepOpen }));
+    let focus: Laid | undefined;
+    for (const n of lay.nodes)
+      if (n.box.walkPos >= 0 && (!focus || n.box.walkPos > focus.box.walkPos)) focus = n;
+    return { lay, focus };
+  }, [snapshot, proc, collapsed, expanded]);
 
   const box = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
   const room = useSize(box, { width: 340, height: 400 });
-  const scale = drawn
-    ? Math.min(SCALE_MAX, Math.max(SCALE_MIN, Math.min(room.width / drawn.width, room.height / drawn.height)))
-    : 1;
+  const [view, setView] = useState<View>({ k: 1, x: 0, y: 0 });
+  const zoomer = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  /** The user zoomed or panned: steps keep the view (until "fit"). */
+  const manual = useRef(false);
+  const lastStep = useRef<number | null>(null);
+
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    const z = zoom<SVGSVGElement, unknown>()
+      .scaleExtent([ZOOM_MIN, ZOOM_MAX])
+      .on('zoom', (ev: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        if (ev.sourceEvent) manual.current = true;
+        const t = ev.transform;
+        setView((v) => (v.k === t.k && v.x === t.x && v.y === t.y ? v : { k: t.k, x: t.x, y: t.y }));
+      });
+    // A double click toggles boxes, so it does not zoom.
+    select(svg).call(z).on('dblclick.zoom', null);
+    zoomer.current = z;
+    return () => {
+      select(svg).on('.zoom', null);
+      zoomer.current = null;
+    };
+  }, []);
+
+  const apply = useCallback((v: View) => {
+    const svg = svgRef.current;
+    const z = zoomer.current;
+    if (svg && z) select(svg).call(z.transform, zoomIdentity.translate(v.x, v.y).scale(v.k));
+  }, []);
+
+  const fit = useCallback(() => {
+    manual.current = false;
+    if (drawn) apply(fitView(drawn.lay, room.width - TOOLS_W, room.height, drawn.focus));
+  }, [drawn, room, apply]);
+
+  // A new layout or panel size: re-fit unless the user chose a view; then, on a new step, pan to
+  // the walk if it is out of view and "follow walk" is on.
+  useLayoutEffect(() => {
+    if (!drawn) return;
+    const step = snapshot?.step ?? null;
+    const newStep = step !== lastStep.current;
+    lastStep.current = step;
+    if (!manual.current) {
+      apply(fitView(drawn.lay, room.width - TOOLS_W, room.height, drawn.focus));
+      return;
+    }
+    const svg = svgRef.current;
+    if (!svg || !newStep || !follow || !drawn.focus) return;
+    const t = zoomTransform(svg);
+    if (!showsBox(t, room.width, room.height, drawn.focus))
+      apply(panTo(t, room.width, room.height, drawn.focus));
+  }, [drawn, room, apply, follow, snapshot?.step]);
+
+  const zoomBy = (f: number) => {
+    const svg = svgRef.current;
+    const z = zoomer.current;
+    if (!svg || !z) return;
+    manual.current = true;
+    z.scaleBy(select(svg), f);
+  };
+  const panBy = (dx: number, dy: number) => {
+    const svg = svgRef.current;
+    const z = zoomer.current;
+    if (!svg || !z) return;
+    manual.current = true;
+    const k = zoomTransform(svg).k;
+    z.translateBy(select(svg), dx / k, dy / k);
+  };
+
+  // Keyboard focus on a table head or a folded row brings it into view at a scale where it is at
+  // least MIN_TARGET px tall (WCAG 2.5.8), like scrolling a focused element into view.
+  const onTreeFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const el = e.target;
+    const svg = svgRef.current;
+    const z = zoomer.current;
+    const vp = box.current;
+    if (!svg || !z || !vp || el === vp || !(el instanceof SVGGraphicsElement)) return;
+    const t = zoomTransform(svg);
+    const r = el.getBoundingClientRect();
+    const v = vp.getBoundingClientRect();
+    const k = Math.min(ZOOM_MAX, t.k * Math.max(1, MIN_TARGET / Math.min(r.width, r.height)));
+    const inside = r.left >= v.left && r.right <= v.right - TOOLS_W && r.top >= v.top && r.bottom <= v.bottom;
+    if (k === t.k && inside) return;
+    // The element's centre in tree coordinates, put in the middle of the viewport at scale k.
+    const cx = (r.left + r.width / 2 - v.left - t.x) / t.k;
+    const cy = (r.top + r.height / 2 - v.top - t.y) / t.k;
+    manual.current = true;
+    apply({ k, x: (room.width - TOOLS_W) / 2 - cx * k, y: room.height / 2 - cy * k });
+  };
+
+  const onTreeKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const act: Record<string, () => void> = {
+      '+': () => zoomBy(ZOOM_STEP),
+      '=': () => zoomBy(ZOOM_STEP),
+      '-': () => zoomBy(1 / ZOOM_STEP),
+      _: () => zoomBy(1 / ZOOM_STEP),
+      '0': fit,
+      ArrowLeft: () => panBy(PAN_STEP, 0),
+      ArrowRight: () => panBy(-PAN_STEP, 0),
+      ArrowUp: () => panBy(0, PAN_STEP),
+      ArrowDown: () => panBy(0, -PAN_STEP),
+      Escape: () => (document.activeElement as HTMLElement | null)?.blur(),
+    };
+    const f = act[e.key];
+    if (!f) return;
+    // Handled here: the app's global step keys must not also act.
+    e.preventDefault();
+    e.stopPropagation();
+    f();
+  };
+
+  const onToggle = useCallback(
+    (key: string) => {
+      if (!drawn) return;
+      const now = drawn.lay.nodes.find((n) => n.box.key === key)?.box.collapsed ?? false;
+      setCollapsed((m) => new Map(m).set(key, !now));
+    },
+    [drawn],
+  );
+  const onRange = useCallback((key: string) => {
+    setExpanded((s) => {
+      const next = new Set(s);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
+  }, []);
 
   const onPick = (e: ChangeEvent<HTMLSelectElement>) => {
     const v = e.currentTarget.value;
     showProcess(v === 'auto' ? null : Number(v));
     e.currentTarget.blur();
   };
+
+  const rect = visibleRect(view, room.width, room.height, CULL_MARGIN);
+  const nodes = drawn ? visibleNodes(drawn.lay.nodes, rect) : [];
+  const edges = drawn ? visibleEdges(drawn.lay.edges, rect).sort((a, b) => a.walkPos - b.walkPos) : [];
+  const root = drawn?.lay.nodes[0];
+  const step = snapshot?.step ?? 0;
 
   return (
     <section className="panel panel-pt" data-testid="panel-pagetable" aria-labelledby="pt-title">
@@ -342,32 +279,103 @@ export function PageTablePanel() {
         </p>
       )}
       <BitSlicer />
-      <div className="pt-scroll" ref={box}>
-        {drawn && (
-          <svg
-            className="pt-svg"
-            viewBox={`0 0 ${drawn.width} ${drawn.height}`}
-            width={Math.floor(drawn.width * scale)}
-            height={Math.floor(drawn.height * scale)}
-            role="img"
-            aria-label={`Page-table tree of process ${proc?.pid ?? ''}`}
-          >
-            {drawn.nodes[0] && (
-              <text className="pt-cr3" x={drawn.nodes[0].x - W / 2 + 2} y={16}>
-                CR3 → frame {drawn.nodes[0].box.table.pfn}
-              </text>
-            )}
-            {drawn.edges
-              .slice()
-              .sort((a, b) => Number(a.onWalk) - Number(b.onWalk))
-              .map((e) => (
-                <path key={e.key} className={e.onWalk ? 'pt-edge pt-edge-walk' : 'pt-edge'} d={e.d} />
+      <div className="pt-stage">
+        {/* Focus comes only from the keyboard (Tab): a mouse press must not take the arrow keys. */}
+        {/* biome-ignore lint/a11y/useSemanticElements: a labelled group of an SVG drawing, not a form */}
+        <div
+          className="pt-viewport"
+          ref={box}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the tree pans and zooms with keys once focused (WCAG 2.1.1)
+          tabIndex={0}
+          role="group"
+          aria-label={`Page-table tree of process ${proc?.pid ?? ''}`}
+          aria-describedby="pt-help"
+          data-testid="pt-viewport"
+          onKeyDown={onTreeKey}
+          onFocus={onTreeFocus}
+          onMouseDownCapture={(e) => e.preventDefault()}
+        >
+          <svg ref={svgRef} className="pt-svg" width={room.width} height={room.height} data-testid="pt-svg">
+            <g
+              data-testid="pt-zoom"
+              data-k={view.k.toFixed(3)}
+              transform={`translate(${view.x}, ${view.y}) scale(${view.k})`}
+            >
+              {root && (
+                <text className="pt-cr3" x={root.x + 2} y={16}>
+                  CR3 → frame {root.box.table.pfn}
+                </text>
+              )}
+              {edges.map((e) => (
+                <path
+                  key={e.walkPos >= 0 ? `${e.key}@${step}` : e.key}
+                  className={e.walkPos >= 0 ? 'pt-edge pt-edge-walk' : 'pt-edge'}
+                  style={
+                    e.walkPos >= 0 ? { animationDelay: `${(e.walkPos + 0.5) * WALK_STAGE_S}s` } : undefined
+                  }
+                  d={edgeLine(e.points) ?? ''}
+                />
               ))}
-            {drawn.nodes.map((n) => (
-              <TableGroup key={n.key} n={n} />
-            ))}
+              {nodes.map((n) => (
+                <PtBox
+                  key={n.box.walkPos >= 0 ? `${n.box.key}@${step}` : n.box.key}
+                  n={n}
+                  rows={visibleRows(n.y, n.tops, rect)}
+                  onToggle={onToggle}
+                  onRange={onRange}
+                />
+              ))}
+            </g>
           </svg>
-        )}
+        </div>
+        <div className="pt-tools">
+          <button
+            type="button"
+            className="pt-tool"
+            aria-label="Zoom in"
+            title="Zoom in (+)"
+            onClick={() => zoomBy(ZOOM_STEP)}
+          >
+            +
+          </button>
+          <button
+            type="button"
+            className="pt-tool"
+            aria-label="Zoom out"
+            title="Zoom out (-)"
+            onClick={() => zoomBy(1 / ZOOM_STEP)}
+          >
+            −
+          </button>
+          <button
+            type="button"
+            className="pt-tool pt-tool-wide"
+            aria-label="Fit the tree"
+            title="Fit the tree (0)"
+            onClick={fit}
+          >
+            fit
+          </button>
+          <button
+            type="button"
+            className="pt-tool pt-tool-follow"
+            aria-pressed={follow}
+            aria-label="Follow the walk"
+            title="Follow the walk: after a step, pan to the walk when it is out of view"
+            onClick={() => setFollow((f) => !f)}
+          >
+            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" className="pt-follow-icon">
+              <circle cx="8" cy="8" r="5" />
+              <path d="M8 0v4M8 12v4M0 8h4M12 8h4" />
+            </svg>
+          </button>
+          <span className="pt-help-mark" title={HELP} aria-hidden="true">
+            ?
+          </span>
+        </div>
+        <p id="pt-help" className="sr-only">
+          {HELP}
+        </p>
       </div>
       {proc && (
         <div className="pt-foot">

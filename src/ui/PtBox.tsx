@@ -1,0 +1,232 @@
+// One page table drawn in the tree: a header (level, frame; a toggle when it has child tables)
+// and its rows. Every entry shows all eight flags in a fixed order, set ones boxed and bold,
+// clear ones dimmed, so a flag reads by position and weight, not by colour alone; the raw entry
+// is in the row's tooltip. Rows of the walk light up level by level (CSS animation delays).
+import type { CSSProperties, KeyboardEvent } from 'react';
+import { levelName } from './format';
+import { HEAD, type Laid, ROW, rowHeight, W } from './ptLayout';
+import { FLAG_ORDER, type Row, SLOTS, slotsUsed } from './ptModel';
+
+/** Seconds between one level of the walk lighting up and the next. */
+export const WALK_STAGE_S = 0.35;
+
+const IDX_X = 10;
+const FLAGS_X = 64;
+const CELL = 21;
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+function rowClass(r: Row): string {
+  const cls = ['pt-row', `pt-${r.kind}`];
+  if (r.onWalk) cls.push('pt-walk');
+  if (r.changed) cls.push('pt-changed');
+  if (r.range) cls.push('pt-toggle');
+  return cls.join(' ');
+}
+
+function indexText(r: Row): string {
+  return r.last > r.index ? `${r.index}–${r.last}` : `[${r.index}]`;
+}
+
+function FlagCells({ flags }: { flags: readonly string[] }) {
+  return (
+    // Hidden from assistive tech: the row's label (its title) names the set flags in words.
+    // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG group of text, not focusable
+    <g className="pt-flagcells" aria-hidden="true">
+      {FLAG_ORDER.map((f, i) => {
+        const on = flags.includes(f);
+        return (
+          <g
+            key={f}
+            transform={`translate(${FLAGS_X + i * CELL}, 0)`}
+            className={on ? 'pt-flag-on' : 'pt-flag-off'}
+          >
+            {on && <rect className="pt-flag-box" x={0} y={4} width={CELL - 2} height={ROW - 9} rx={3} />}
+            <text className="pt-flag" x={(CELL - 2) / 2} y={17} textAnchor="middle">
+              {f}
+            </text>
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+function rowText(r: Row): string {
+  switch (r.kind) {
+    case 'gap':
+      return `▸ ${r.last - r.index + 1} empty`;
+    case 'fold':
+      return `▾ ${r.last - r.index + 1} ${r.range?.includes(':g') ? 'empty' : 'similar'}: fold`;
+    case 'empty':
+      return 'empty (0)';
+    case 'swap':
+      return 'not present: swap entry';
+    case 'missing':
+      return 'not present';
+    case 'entry':
+    case 'run':
+    case 'cleared':
+      return '';
+    default: {
+      const never: never = r.kind;
+      return never;
+    }
+  }
+}
+
+function onActivate(fn: () => void) {
+  return (e: KeyboardEvent) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    // Keep Space and Enter from reaching the app's play/step shortcuts.
+    e.preventDefault();
+    e.stopPropagation();
+    fn();
+  };
+}
+
+function RowView({
+  r,
+  y,
+  level,
+  delay,
+  onRange,
+}: {
+  r: Row;
+  y: number;
+  level: number;
+  delay: CSSProperties | undefined;
+  onRange: (key: string) => void;
+}) {
+  const range = r.range;
+  const toggle = range ? () => onRange(range) : undefined;
+  const flagged = r.kind === 'entry' || r.kind === 'run' || r.kind === 'cleared';
+  const text = rowText(r);
+  const target = r.kind === 'run' ? `${r.last - r.index + 1} ${r.target}` : r.target;
+  const h = rowHeight(r);
+  const base = h === ROW ? 18 : 13;
+  return (
+    <g
+      transform={`translate(0, ${y})`}
+      data-testid="pt-entry"
+      data-level={level}
+      data-index={r.index}
+      data-last={r.last}
+      data-kind={r.kind}
+      data-walk={r.onWalk ? 'true' : undefined}
+      data-changed={r.changed ? 'true' : undefined}
+      {...(toggle
+        ? {
+            role: 'button',
+            tabIndex: 0,
+            'aria-expanded': r.kind === 'fold',
+            // Starts with the visible text (WCAG 2.5.3), then says what the row stands for.
+            'aria-label': `${[indexText(r), text, target].filter(Boolean).join(' ')}: ${r.title}`,
+            onClick: toggle,
+            onKeyDown: onActivate(toggle),
+          }
+        : {})}
+    >
+      <title>{r.title}</title>
+      <rect className={rowClass(r)} style={delay} x={4} y={1} width={W - 8} height={h - 3} rx={4} />
+      <text className="pt-idx" x={IDX_X} y={base}>
+        {indexText(r)}
+      </text>{' '}
+      {flagged && <FlagCells flags={r.flags} />}
+      {text && (
+        <text className="pt-note" x={FLAGS_X} y={base}>
+          {text}
+        </text>
+      )}{' '}
+      <text className="pt-target" x={W - 10} y={base} textAnchor="end">
+        {target}
+      </text>
+    </g>
+  );
+}
+
+export function PtBox({
+  n,
+  rows,
+  onToggle,
+  onRange,
+}: {
+  n: Laid;
+  /** The rows to draw: [first, end) of the box's rows (the others are outside the view). */
+  rows: [number, number];
+  onToggle: (key: string) => void;
+  onRange: (key: string) => void;
+}) {
+  const b = n.box;
+  const level = b.table.level;
+  const delay = b.walkPos >= 0 ? { animationDelay: `${b.walkPos * WALK_STAGE_S}s` } : undefined;
+  const toggle = () => onToggle(b.key);
+  const used = `${slotsUsed(b.table)} of ${SLOTS} used`;
+  const hidden = `${plural(b.below.tables, 'table')}, ${plural(b.below.pages, 'page')} below`;
+  const drawn: Row[] = b.rows.slice(rows[0], rows[1]);
+  return (
+    <g
+      transform={`translate(${n.x}, ${n.y})`}
+      data-testid="pt-table"
+      data-frame={b.table.pfn}
+      data-level={level}
+      data-collapsed={b.branches ? String(b.collapsed) : undefined}
+    >
+      <rect
+        className={b.walkPos >= 0 ? 'pt-box pt-box-walk' : 'pt-box'}
+        style={delay}
+        width={W}
+        height={n.h}
+        rx={6}
+      />
+      <g
+        className={b.branches ? 'pt-head-hit' : undefined}
+        data-testid="pt-head"
+        {...(b.branches
+          ? {
+              role: 'button',
+              tabIndex: 0,
+              'aria-expanded': !b.collapsed,
+              'aria-label': `${levelName(level)} frame ${b.table.pfn} · ${used}: ${
+                b.collapsed ? `collapsed, ${hidden}; press to expand` : 'press to collapse its subtree'
+              }`,
+              onClick: toggle,
+              onKeyDown: onActivate(toggle),
+            }
+          : {})}
+      >
+        <rect className="pt-head-bg" x={2} y={2} width={W - 4} height={HEAD - 3} rx={5} />
+        <rect className={`pt-lvl lvl-${level}`} x={5} y={5} width={8} height={HEAD - 10} rx={2} />
+        <text className="pt-head" x={18} y={20}>
+          {levelName(level)}{' '}
+          <tspan className="pt-head-frame" dx={4}>
+            frame {b.table.pfn} · {used}
+          </tspan>
+        </text>
+        {b.branches && (
+          // biome-ignore lint/a11y/noAriaHiddenOnFocusable: SVG text, not focusable; the label says it
+          <text className="pt-head-fold" x={W - 10} y={19} textAnchor="end" aria-hidden="true">
+            {b.collapsed ? '▸' : '▾'}
+          </text>
+        )}
+      </g>
+      {b.collapsed && (
+        <text className="pt-foot-note" x={18} y={n.h - 10} data-testid="pt-hidden">
+          ▸ {hidden} (collapsed)
+        </text>
+      )}
+      {drawn.map((r, i) => (
+        <RowView
+          key={r.key}
+          r={r}
+          y={HEAD + (n.tops[rows[0] + i] ?? 0)}
+          level={level}
+          delay={r.onWalk ? delay : undefined}
+          onRange={onRange}
+        />
+      ))}
+    </g>
+  );
+}
