@@ -102,7 +102,8 @@ function keepCheckpoint(tl: Timeline, m: Machine): void {
 /**
  * A second machine that runs ahead of the shown one to learn the run (its length, its key
  * moments) and leaves checkpoints on the way, so that a seek anywhere it has been replays at most
- * one spacing. It keeps no log: its events go to whoever steps it.
+ * one spacing. It logs only the first window of steps (what a lesson needs); its events also go
+ * to whoever steps it.
  */
 export interface Explorer {
   m: Machine;
@@ -120,8 +121,12 @@ export function exploreStep(tl: Timeline, ex: Explorer): SimEvent[] | null {
     tl.end = ex.m.step;
     return null;
   }
+  // The first window of steps is logged as the shown machine would log them, so a lesson (far
+  // shorter than the window) has its whole log at once: the IPI lanes and charts fold history.
+  const s = ex.m.step;
+  if (s <= tl.logWindow && tl.log[s - 1] === undefined) tl.log[s - 1] = events;
   keepCheckpoint(tl, ex.m);
-  if (ex.m.done) tl.end = ex.m.step;
+  if (ex.m.done) tl.end = s;
   return events;
 }
 
