@@ -37,7 +37,9 @@ export type Op =
   | { op: 'vmalloc'; vpn: number; pages: number }
   | { op: 'vunmap'; vpn: number; pages: number }
   | { op: 'sys_read' | 'sys_write'; fd: number; vpn: number; off: number; len: number }
-  | { op: 'ioctl'; vpn: number; off: number; limit: number; fetch: 'twice' | 'once' };
+  | { op: 'ioctl'; vpn: number; off: number; limit: number; fetch: 'twice' | 'once' }
+  /** Jump to program index `to` `times` more times, then go on (OpSpec repeat; kernel/repeat.ts). */
+  | { op: 'repeat'; to: number; times: number };
 
 /** A VMA of an exec image, as the new address space gets it. */
 export interface ExecVma {
@@ -121,6 +123,8 @@ export interface Thread {
   sleepFlag: string;
   /** Its mapped stack, if the scenario gives it one. */
   stack?: ThreadStack;
+  /** Jumps left of the repeat ops it is inside, by the repeat op's program index. */
+  repeats?: Record<number, number>;
 }
 
 /** A kernel or hardware activity in progress on a core: one phase runs per step. */

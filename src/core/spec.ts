@@ -142,7 +142,13 @@ export type OpSpec =
    * `fetch: 'twice'` reads len from user memory again after the check (a double fetch);
    * `'once'` copies the header into the kernel once and uses the checked copy.
    */
-  | { op: 'ioctl'; va: string; limit: number; fetch: 'twice' | 'once' };
+  | { op: 'ioctl'; va: string; limit: number; fetch: 'twice' | 'once' }
+  /**
+   * A loop: jump back `back` ops (to the op that many places earlier) `times` more times, then go
+   * on. Costs no step of its own: the op jumped to starts at once. Nested repeats work like nested
+   * for-loops (an inner loop's count starts afresh each time the outer one comes round).
+   */
+  | { op: 'repeat'; back: number; times: number };
 
 /** A thread's stack, mmap'd like pthread_create does, with a guard page on each side by default. */
 export interface StackSpec {

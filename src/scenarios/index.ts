@@ -25,6 +25,8 @@ import { recursiveMapping } from './builtin/recursiveMapping';
 import { copyFromUserExtable, copyFromUserOops, copyFromUserPin } from './builtin/copyFromUserVsMunmap';
 import { doubleFetch, doubleFetchFixed } from './builtin/doubleFetch';
 import { pageLockContention, pageLockContentionPerPage } from './builtin/pageLockContention';
+import { longRun1m, longRun100k } from './builtin/longRun';
+import { stress16 } from './builtin/stress';
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
   munmapShootdown,
@@ -65,8 +67,15 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   swapOutIn,
 ];
 
+/**
+ * Load tests, not lessons: built-in runs for the benchmark (npm run bench:ui) that anyone can
+ * open too. Kept out of SCENARIOS, whose every entry the lesson tests walk key moment by key
+ * moment in the browser; they have tests of their own (loadTests.test.ts).
+ */
+export const LOAD_TESTS: readonly ScenarioSpec[] = [stress16, longRun100k, longRun1m];
+
 export function findScenario(id: string): ScenarioSpec | undefined {
-  return SCENARIOS.find((s) => s.id === id);
+  return SCENARIOS.find((s) => s.id === id) ?? LOAD_TESTS.find((s) => s.id === id);
 }
 
 export interface ScenarioInfo {
@@ -78,7 +87,7 @@ export interface ScenarioInfo {
 }
 
 export function scenarioList(): ScenarioInfo[] {
-  return SCENARIOS.map((s) => ({
+  return [...SCENARIOS, ...LOAD_TESTS].map((s) => ({
     id: s.id,
     title: s.title,
     summary: s.summary,

@@ -103,6 +103,12 @@ const op = z.discriminatedUnion('op', [
     limit: z.number().int().min(0).max(4096),
     fetch: z.enum(['twice', 'once']),
   }),
+  // A loop: the run's length is still capped where the worker runs it (session MAX_STEPS).
+  z.object({
+    op: z.literal('repeat'),
+    back: z.number().int().min(1).max(10_000),
+    times: z.number().int().min(0).max(1_000_000),
+  }),
 ]);
 
 export const scenarioSchema = z.object({

@@ -63,7 +63,8 @@ export function positionOf(s: VmState): Position {
   return {
     ready: true,
     step: snap.step,
-    end: snap.end ?? snap.step,
+    // While the worker is still learning a long run, the scrubber reaches as far as it has got.
+    end: snap.end ?? Math.max(snap.step, snap.explored ?? 0),
     done: snap.done,
     keyMoments: snap.keyMoments,
   };

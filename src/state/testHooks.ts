@@ -9,7 +9,8 @@
 // `window` (window.__vmscopeTestHooks) that a test calls through page.evaluate.
 import { create } from 'zustand';
 import type { WorkerTestHook } from '../worker/protocol';
-import { workerTestHook } from './actions';
+import { seek, workerTestHook } from './actions';
+import { useVm } from './store';
 
 /** The panels a hook has made fail (by the name the panel's boundary gives). */
 export const useBrokenPanels = create<{ broken: readonly string[] }>()(() => ({ broken: [] }));
@@ -22,6 +23,10 @@ export interface TestHooks {
   /** The panel throws on every render until healed. */
   breakPanel(name: string): void;
   healPanel(name: string): void;
+  /** For the benchmark (bench/ui.bench.ts): where the shown run is, and how far it is known. */
+  position(): { scenarioId: string | null; step: number; end: number | null; explored: number | null };
+  /** For the benchmark: seek as the scrubber does. */
+  seek(step: number): void;
 }
 
 declare global {
@@ -47,5 +52,15 @@ export function installTestHooks(): void {
     breakPanel: (name) =>
       useBrokenPanels.setState((s) => ({ broken: s.broken.includes(name) ? s.broken : [...s.broken, name] })),
     healPanel: (name) => useBrokenPanels.setState((s) => ({ broken: s.broken.filter((n) => n !== name) })),
+    position: () => {
+      const { snapshot } = useVm.getState();
+      return {
+        scenarioId: snapshot?.scenarioId ?? null,
+        step: snapshot?.step ?? 0,
+        end: snapshot?.end ?? null,
+        explored: snapshot?.explored ?? null,
+      };
+    },
+    seek,
   };
 }

@@ -1,15 +1,28 @@
 // The worker's state, apart from postMessage so it can be tested in Node: one timeline for the
 // loaded scenario, and the commands that move through it.
 import type { SimEvent } from '../core/events';
-import { createTimeline, eventsBetween, forward, seek, type Timeline } from '../core/engine/timeline';
-import { type EventMarks, eventMarker } from '../core/view/eventMarks';
+import {
+  createTimeline,
+  type Explorer,
+  eventsBetween,
+  exploreStep,
+  forward,
+  seek,
+  startExplorer,
+  type Timeline,
+} from '../core/engine/timeline';
+import { type EventMarks, eventMarker, NO_MARKS } from '../core/view/eventMarks';
 import { momentLocator } from '../core/view/keyMoments';
 import { buildSnapshot, type KeyMomentAt, type Snapshot } from '../core/view/snapshot';
 import { findScenario } from '../scenarios/index';
 import type { Breakpoint, RunUntil, RunUntilKind } from './protocol';
 
-/** Scenarios are run to the end on load (to know their length) up to this many steps. */
-export const MAX_STEPS = 100_000;
+/**
+ * Runs are explored (run through once, to learn their length and key moments) up to this many
+ * steps; a longer run's end stays unknown. Exploration goes on in slices in the background
+ * (exploreMore), so a long run opens at once and its scrubber grows as it is learnt.
+ */
+export const MAX_STEPS = 1_000_000;
 
 /**
  * Steps of history a snapshot folds for the IPI lanes. A snapshot is built per step, so folding
@@ -17,40 +30,90 @@ export const MAX_STEPS = 100_000;
  */
 export const HISTORY_STEPS = 2_000;
 
+/** The run-ahead that learns the run, while it is not finished. */
+interface Exploration {
+  ex: Explorer;
+  loc: ReturnType<typeof momentLocator>;
+  marker: ReturnType<typeof eventMarker>;
+}
+
 export interface Session {
   tl: Timeline;
+  /** The key moments found so far (all of them once exploration is done). */
   keyMoments: KeyMomentAt[];
-  /** Faults, IPIs and violations over the whole run, for the ticks under the scrubber. */
+  /** Faults, IPIs and violations over the run explored so far, for the ticks under the scrubber. */
   marks: EventMarks;
+  /** Null once the whole run (up to MAX_STEPS) has been explored. */
+  exploring: Exploration | null;
 }
 
 export type LoadResult = { ok: true; session: Session } | { ok: false; error: string };
 
-export function loadSession(scenarioId: string): LoadResult {
+/** Steps explored between two looks at the budget. */
+const SLICE = 256;
+
+/**
+ * Opens a scenario at step 0 and explores it while `more()` says so (by default: to the end or
+ * MAX_STEPS, as the tests want). The worker passes a time budget and goes on with exploreMore.
+ */
+export function loadSession(scenarioId: string, more: () => boolean = () => true): LoadResult {
   const spec = findScenario(scenarioId);
   if (!spec) return { ok: false, error: `unknown scenario "${scenarioId.slice(0, 60)}"` };
   const r = createTimeline(spec);
   if (!r.ok) return r;
-  // Run through once to learn the length and place the key moments as the events stream by
-  // (the log keeps only a window), then come back to step 0.
   const loc = momentLocator(spec.keyMoments);
-  const marker = eventMarker();
-  while (r.timeline.m.step < MAX_STEPS) {
-    const ev = forward(r.timeline);
-    if (ev === null) break;
-    loc.feed(r.timeline.m.step, ev);
-    marker.feed(r.timeline.m.step, ev);
-  }
-  const marks = marker.finish(r.timeline.m.step);
-  seek(r.timeline, 0);
-  return { ok: true, session: { tl: r.timeline, keyMoments: loc.found, marks } };
+  const session: Session = {
+    tl: r.timeline,
+    keyMoments: loc.found,
+    marks: NO_MARKS,
+    exploring: { ex: startExplorer(r.timeline), loc, marker: eventMarker() },
+  };
+  exploreMore(session, more);
+  return { ok: true, session };
+}
+
+/**
+ * Explores further while `more()` says so. Returns true once exploration is finished (the run's
+ * end is known, or MAX_STEPS was reached); key moments and marks then cover the whole run.
+ */
+export function exploreMore(s: Session, more: () => boolean): boolean {
+  const x = s.exploring;
+  if (!x) return true;
+  let finished = false;
+  do {
+    for (let i = 0; i < SLICE; i++) {
+      if (x.ex.m.step >= MAX_STEPS) {
+        finished = true;
+        break;
+      }
+      const ev = exploreStep(s.tl, x.ex);
+      if (ev === null) {
+        finished = true;
+        break;
+      }
+      x.loc.feed(x.ex.m.step, ev);
+      x.marker.feed(x.ex.m.step, ev);
+    }
+  } while (!finished && more());
+  s.marks = x.marker.finish(x.ex.m.step);
+  if (finished) s.exploring = null;
+  return finished;
+}
+
+/** The furthest step explored so far. */
+export function exploredUpTo(s: Session): number {
+  return s.exploring ? s.exploring.ex.m.step : (s.tl.end ?? MAX_STEPS);
 }
 
 export function snapshotOf(s: Session): Snapshot {
   const step = s.tl.m.step;
   const stepEvents = step > 0 ? (s.tl.log[step - 1] ?? []) : [];
   const history = eventsBetween(s.tl, Math.max(1, step - HISTORY_STEPS + 1), step);
-  return { ...buildSnapshot(s.tl.m, stepEvents, history, s.tl.end, s.keyMoments), eventMarks: s.marks };
+  return {
+    ...buildSnapshot(s.tl.m, stepEvents, history, s.tl.end, s.keyMoments),
+    eventMarks: s.marks,
+    explored: exploredUpTo(s),
+  };
 }
 
 export function stepBy(s: Session, n: number): void {

@@ -25,6 +25,7 @@ import {
 import {
   type BreakSet,
   breakSet,
+  exploreMore,
   loadSession,
   runUntil,
   type Session,
@@ -240,6 +241,39 @@ function playTick(): void {
   if (playing) timer = setTimeout(playTick, 16);
 }
 
+/**
+ * How long a load may explore the run before the first snapshot is posted: lessons are explored
+ * whole well within it; a load test or a long run opens at once and is explored in the background.
+ */
+const LOAD_EXPLORE_MS = 400;
+/** One background slice of exploration, so that commands and the watchdog's pings wait little. */
+const EXPLORE_SLICE_MS = 30;
+/** While exploring, a snapshot goes out this often so the scrubber grows (when not playing). */
+const EXPLORE_POST_MS = 500;
+
+/** A budget for exploreMore: true until `ms` milliseconds from now. */
+function within(ms: number): () => boolean {
+  const until = performance.now() + ms;
+  return () => performance.now() < until;
+}
+
+/** Explores the loaded run in slices between messages until its end is known. */
+function scheduleExplore(session: Session): void {
+  let lastPost = performance.now();
+  const slice = () => {
+    // A new load (or another view) replaces this run: stop exploring it.
+    if (active?.kind !== 'sim' || active.session !== session) return;
+    const done = exploreMore(session, within(EXPLORE_SLICE_MS));
+    const now = performance.now();
+    if (done || (!playing && now - lastPost >= EXPLORE_POST_MS)) {
+      lastPost = now;
+      postSnapshot();
+    }
+    if (!done) setTimeout(slice, 0);
+  };
+  setTimeout(slice, 0);
+}
+
 function handle(msg: ToWorker): void {
   if (msg.type === 'ping') {
     // The watchdog's heartbeat: answered whatever the run, as soon as it is read.
@@ -253,7 +287,7 @@ function handle(msg: ToWorker): void {
   if (msg.type === 'load') {
     stopPlay();
     runId = msg.runId;
-    const r = loadSession(msg.scenarioId);
+    const r = loadSession(msg.scenarioId, within(LOAD_EXPLORE_MS));
     if (!r.ok) {
       post({ type: 'error', runId, message: r.error });
       return;
@@ -262,6 +296,7 @@ function handle(msg: ToWorker): void {
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: msg.scenarioId });
     seekTo(r.session, msg.step);
     postSnapshot();
+    if (r.session.exploring) scheduleExplore(r.session);
     return;
   }
   if (msg.type === 'ostepLoad') {

@@ -85,11 +85,48 @@ export function forward(tl: Timeline): SimEvent[] | null {
   if (tl.log[s - 1] === undefined) tl.log[s - 1] = events;
   // Keep the log bounded: the step that just left the window behind us is recomputed if needed.
   if (s - 1 - tl.logWindow >= 0) tl.log[s - 1 - tl.logWindow] = undefined;
+  keepCheckpoint(tl, tl.m);
+  if (tl.m.done) tl.end = s;
+  return events;
+}
+
+/** Stores `m` as a checkpoint if its step falls on the spacing and none is there yet. */
+function keepCheckpoint(tl: Timeline, m: Machine): void {
+  const s = m.step;
   if (s % tl.every === 0 && !tl.checkpoints[s / tl.every]) {
     if (s / tl.every >= tl.maxCheckpoints) thinCheckpoints(tl);
-    if (s % tl.every === 0) tl.checkpoints[s / tl.every] = cloneMachine(tl.m);
+    if (s % tl.every === 0) tl.checkpoints[s / tl.every] = cloneMachine(m);
   }
-  if (tl.m.done) tl.end = s;
+}
+
+/**
+ * A second machine that runs ahead of the shown one to learn the run (its length, its key
+ * moments) and leaves checkpoints on the way, so that a seek anywhere it has been replays at most
+ * one spacing. It logs only the first window of steps (what a lesson needs); its events also go
+ * to whoever steps it.
+ */
+export interface Explorer {
+  m: Machine;
+}
+
+export function startExplorer(tl: Timeline): Explorer {
+  return { m: cloneMachine(tl.checkpoints[0] as Machine) };
+}
+
+/** One step of the explorer; null once the run has ended (then tl.end is known). */
+export function exploreStep(tl: Timeline, ex: Explorer): SimEvent[] | null {
+  const before = ex.m.step;
+  const events = ex.m.done ? null : step(ex.m);
+  if (events === null || ex.m.step === before) {
+    tl.end = ex.m.step;
+    return null;
+  }
+  // The first window of steps is logged as the shown machine would log them, so a lesson (far
+  // shorter than the window) has its whole log at once: the IPI lanes and charts fold history.
+  const s = ex.m.step;
+  if (s <= tl.logWindow && tl.log[s - 1] === undefined) tl.log[s - 1] = events;
+  keepCheckpoint(tl, ex.m);
+  if (ex.m.done) tl.end = s;
   return events;
 }
 
@@ -107,11 +144,15 @@ function thinCheckpoints(tl: Timeline): void {
 /** Moves to step `target` (clamped to [0, end]); returns the step reached. */
 export function seek(tl: Timeline, target: number): number {
   const goal = Math.max(0, tl.end === null ? target : Math.min(target, tl.end));
-  if (goal < tl.m.step || goal - tl.m.step > tl.every) {
-    let k = Math.min(Math.floor(goal / tl.every), tl.checkpoints.length - 1);
+  // The goal step's own events are shown with it: when the log does not hold them (the explorer
+  // keeps no log, and the window drops old steps), the goal step itself must be replayed, so the
+  // restore point must lie before it.
+  const need = goal > 0 && tl.log[goal - 1] === undefined ? goal - 1 : goal;
+  if (goal < tl.m.step || goal - tl.m.step > tl.every || tl.m.step > need) {
+    let k = Math.min(Math.floor(need / tl.every), tl.checkpoints.length - 1);
     while (k > 0 && !tl.checkpoints[k]) k--;
     const cp = tl.checkpoints[k] as Machine;
-    if (goal >= tl.m.step && cp.step <= tl.m.step) {
+    if (tl.m.step <= need && cp.step <= tl.m.step) {
       // The current machine is closer than any checkpoint: just run forward.
     } else {
       tl.m = cloneMachine(cp);

@@ -10,6 +10,7 @@ import { allocFrame, allocFrameRun, createPhysMem } from '../mem/physmem';
 import { createSwapDevice } from '../mem/swapdev';
 import { seedPrng } from '../prng';
 import type { OpSpec, ScenarioSpec } from '../spec';
+import { buildRepeat } from './repeat';
 import { coreTlbSeed, createCoreTlb } from '../tlb/machineTlb';
 import { createPsc, pscSizesOf } from '../tlb/psc';
 import { linkKernelHalf } from './kernelHalf';
@@ -106,6 +107,8 @@ function buildOp(o: OpSpec, recursiveSlot: number | undefined): Op | string {
       if (!p) return `bad address ${o.va}`;
       return { op: 'ioctl', vpn: p.vpn, off: p.off, limit: o.limit, fetch: o.fetch };
     }
+    case 'repeat':
+      return 'repeat needs its place in the program';
   }
 }
 
@@ -241,7 +244,16 @@ export function createMachine(spec: ScenarioSpec, seed: number = spec.seed): Bui
   }
   for (const [i, ts] of spec.threads.entries()) {
     const program: Op[] = [];
+    /** Where each spec op starts in the built program (recurse expands to several). */
+    const startOf: number[] = [];
     for (const [j, o] of ts.program.entries()) {
+      startOf.push(program.length);
+      if (o.op === 'repeat') {
+        const r = buildRepeat(o, j, startOf);
+        if (typeof r === 'string') return { ok: false, error: `threads[${i}].program[${j}]: ${r}` };
+        program.push(r);
+        continue;
+      }
       if (o.op === 'recurse') {
         const top = ts.stack ? vaParts(ts.stack.va) : null;
         if (!top || !ts.stack)

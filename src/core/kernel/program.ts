@@ -19,6 +19,7 @@ import { rejectBadArgs } from './syscallArgs';
 import { startKernelOp } from './kernelOps';
 import { startRw } from './syscallRw';
 import { startIoctl } from './doubleFetch';
+import { takeRepeat } from './repeat';
 
 export function startNextOp(ctx: Ctx): void {
   const { m, core } = ctx;
@@ -224,6 +225,11 @@ export function startNextOp(ctx: Ctx): void {
       return;
     case 'ioctl':
       startIoctl(ctx, op);
+      return;
+    case 'repeat':
+      // A jump, not an operation: the op it lands on starts in this same step.
+      takeRepeat(th, op);
+      startNextOp(ctx);
       return;
     default: {
       const never: never = op;

@@ -222,6 +222,8 @@ export interface Snapshot {
   series: StatsSeries;
   /** Faults, IPIs and violations over the whole run (set by the worker once the run is known). */
   eventMarks?: EventMarks;
+  /** How far the worker has run ahead to learn the run (set by the worker): end, once known. */
+  explored?: number;
 }
 
 function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'> {
