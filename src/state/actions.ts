@@ -229,6 +229,8 @@ export function dismissBanner(): void {
 
 export function showProcess(pid: number | null): void {
   useVm.setState({ ptPid: pid });
+  // A big run's snapshots carry one process's tree: ask for this one's (core/view/treePid.ts).
+  theClient().send({ type: 'showPid', pid });
 }
 
 /** Shows a tab of the shared panel area (null: the scenario's default). */

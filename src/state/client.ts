@@ -313,6 +313,8 @@ export class WorkerClient {
         // A restarted worker starts with none: the breakpoints the user set go again.
         if (useVm.getState().breakpoints.length > 0)
           this.send({ type: 'breakpoints', list: useVm.getState().breakpoints });
+        // ...and so does the process whose page tables the panel shows (a big run sends one tree).
+        if (useVm.getState().ptPid !== null) this.send({ type: 'showPid', pid: useVm.getState().ptPid });
         return;
       case 'snapshot':
         this.lastGood = { kind: 'scenario', scenarioId: msg.snapshot.scenarioId, step: msg.snapshot.step };

@@ -21,7 +21,6 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ProcView, Snapshot } from '../core/view/snapshot';
 import { showProcess, useVm } from '../state';
 import { BitSlicer } from './BitSlicer';
-import { autoPid } from './format';
 import { PtBox, WALK_STAGE_S } from './PtBox';
 import {
   fitView,
@@ -58,11 +57,13 @@ const HELP =
 const edgeLine = line<[number, number]>();
 
 function pickProc(s: Snapshot, chosen: number | null): ProcView | null {
-  const want = chosen ?? autoPid(s);
+  const want = chosen ?? s.autoPid;
   return s.procs.find((p) => p.pid === want) ?? s.procs[0] ?? null;
 }
 
 function walkCaption(s: Snapshot, proc: ProcView): string {
+  // A big run's snapshot carries one tree; the chosen one arrives with the next snapshot.
+  if (proc.treeOmitted) return `Fetching process ${proc.pid}'s page tables…`;
   if (s.walk && s.walk.pid === proc.pid) {
     const miss = s.events.find((e) => e.type === 'tlb.miss');
     const va = miss && miss.type === 'tlb.miss' ? ` for ${miss.va}` : '';

@@ -1,6 +1,5 @@
 // Small pure helpers for the panels: names, entry decoding for display, event summaries.
 import type { SimEvent } from '../core/events';
-import type { Snapshot } from '../core/view/snapshot';
 
 export const LEVEL_NAMES: Readonly<Record<number, string>> = {
   5: 'PML5',
@@ -82,26 +81,6 @@ export function eventCore(e: SimEvent): number | null {
   if (e.type === 'ipi.sent') return e.from;
   if (e.type === 'ipi.acked') return e.from;
   return null;
-}
-
-/**
- * The process whose page table to show: the current walk's, else the one of the last core that
- * acted in this step (or the process a pte.write names), else the first process.
- */
-export function autoPid(s: Snapshot): number | null {
-  if (s.walk && s.walk.pid >= 0) return s.walk.pid;
-  for (let i = s.events.length - 1; i >= 0; i--) {
-    const e = s.events[i];
-    if (!e) continue;
-    // pid -1 is the kernel's shared tables: show them through the acting core's process instead.
-    if ((e.type === 'pte.write' || e.type === 'shootdown.begin') && e.pid >= 0) return e.pid;
-    const c = eventCore(e);
-    if (c !== null) {
-      const pid = s.cores[c]?.pid ?? -1;
-      if (pid >= 0) return pid;
-    }
-  }
-  return s.procs[0]?.pid ?? null;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

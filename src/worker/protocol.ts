@@ -159,7 +159,9 @@ export type ToWorker =
    * The events of steps from..to of the loaded scenario, for the run-wide event log (capped:
    * see src/worker/history.ts). Answered with `historyResult` carrying the same seq.
    */
-  | { type: 'history'; runId: number; seq: number; from: number; to: number };
+  | { type: 'history'; runId: number; seq: number; from: number; to: number }
+  /** The process the page-table panel shows (null: follow the action); a snapshot follows. */
+  | { type: 'showPid'; runId: number; pid: number | null };
 
 /** `throw`: an uncaught exception (the Worker's `error` event); `hang`: an endless loop. */
 export type WorkerTestHook = 'throw' | 'hang';

@@ -16,6 +16,7 @@ import { momentLocator } from '../core/view/keyMoments';
 import { buildSnapshot, type KeyMomentAt, type Snapshot } from '../core/view/snapshot';
 import { findScenario } from '../scenarios/index';
 import type { Breakpoint, RunUntil, RunUntilKind } from './protocol';
+import { keepOneTree } from '../core/view/treePid';
 
 /**
  * Runs are explored (run through once, to learn their length and key moments) up to this many
@@ -45,6 +46,8 @@ export interface Session {
   marks: EventMarks;
   /** Null once the whole run (up to MAX_STEPS) has been explored. */
   exploring: Exploration | null;
+  /** The process whose page-table tree snapshots carry in full (null: autoPid); see treePid.ts. */
+  treePid: number | null;
 }
 
 export type LoadResult = { ok: true; session: Session } | { ok: false; error: string };
@@ -67,6 +70,7 @@ export function loadSession(scenarioId: string, more: () => boolean = () => true
     keyMoments: loc.found,
     marks: NO_MARKS,
     exploring: { ex: startExplorer(r.timeline), loc, marker: eventMarker() },
+    treePid: null,
   };
   exploreMore(session, more);
   return { ok: true, session };
@@ -109,11 +113,8 @@ export function snapshotOf(s: Session): Snapshot {
   const step = s.tl.m.step;
   const stepEvents = step > 0 ? (s.tl.log[step - 1] ?? []) : [];
   const history = eventsBetween(s.tl, Math.max(1, step - HISTORY_STEPS + 1), step);
-  return {
-    ...buildSnapshot(s.tl.m, stepEvents, history, s.tl.end, s.keyMoments),
-    eventMarks: s.marks,
-    explored: exploredUpTo(s),
-  };
+  const snap = buildSnapshot(s.tl.m, stepEvents, history, s.tl.end, s.keyMoments);
+  return { ...keepOneTree(snap, s.treePid), eventMarks: s.marks, explored: exploredUpTo(s) };
 }
 
 export function stepBy(s: Session, n: number): void {

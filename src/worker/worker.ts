@@ -415,6 +415,10 @@ function handle(msg: ToWorker): void {
       stopPlay();
       runUntilActive(active, msg.until);
       break;
+    case 'showPid':
+      if (active.kind !== 'sim') return;
+      active.session.treePid = msg.pid;
+      break;
     case 'history':
       // A question, not a move: answered on its own, playing goes on, no snapshot follows.
       post({

@@ -18,6 +18,7 @@ import { type EntryStatus, entryStatus } from '../engine/monitor';
 import type { Thread, ThreadState } from '../machine';
 import { interruptsEnabled } from '../smp/interruptFlag';
 import { type FramesView, framesView } from './frames';
+import { autoPid } from './treePid';
 import { type StatsSeries, statsSeries } from './series';
 
 export type { FrameChange, FramesView, FrameState, FrameView, FreeRange } from './frames';
@@ -143,6 +144,8 @@ export interface ProcView {
   alive: boolean;
   root: PtNodeView;
   vmas: { start: string; end: string; prot: string; name: string }[];
+  /** The tree was left out of this snapshot (root.entries empty): see treePid.ts. */
+  treeOmitted?: true;
 }
 
 export interface IpiArrow {
@@ -224,6 +227,8 @@ export interface Snapshot {
   eventMarks?: EventMarks;
   /** How far the worker has run ahead to learn the run (set by the worker): end, once known. */
   explored?: number;
+  /** The process the page-table panel follows unless one is chosen (treePid.ts). */
+  autoPid: number | null;
 }
 
 function coreState(m: Machine, id: number): Pick<CoreView, 'state' | 'activity'> {
@@ -545,7 +550,9 @@ export function buildSnapshot(
       .sort((a, b) => a.tid - b.tid),
     frames: framesView(m, stepEvents, largePageSpans(procs)),
     series: statsSeries(history, m.step),
+    autoPid: null,
   };
+  snap.autoPid = autoPid(snap);
   return snap;
 }
 

@@ -13,7 +13,7 @@ export const protocolCompare: ScenarioSpec = {
   summary:
     'Five threads of one process cache four pages on cores 1-4 (T4 then sleeps: core 4 is lazy); core 5 runs another process. T0 unmaps the pages one by one. Shown here under Linux x86; Compare side by side runs it under Linux x86, the counter-based kernel of seed 000, the RISC-V SBI remote fence, the ARM64 TLBI broadcast, AMD INVLPGB and the lazy kernel, and draws IPIs, invalidations and cycles side by side (`npm run -s vmscope -- compare protocol-compare` prints the numbers).',
   // Which panels this lesson is about (src/state/layout.ts applies it).
-  layout: { dock: 'stats', emphasis: 'dock' },
+  layout: { dock: 'ipi', emphasis: 'dock' },
   seed: 1,
   machine: { cores: 6, frames: 256, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
   processes: [
