@@ -106,3 +106,28 @@ test('an empty range is one row that lists its entries when opened', async ({ ap
   await expect(pt.table(4).locator('[data-kind="gap"]')).toHaveCount(1);
   await expect(pt.table(4).locator('[data-kind="empty"]')).toHaveCount(0);
 });
+
+test('on stress-16 the snapshot carries one tree; choosing another process brings its tables', async ({
+  app,
+  page,
+}) => {
+  await app.open('#s=stress-16&step=2000');
+  const pt = app.pageTable;
+  const pick = pt.root.getByRole('combobox', { name: 'Process whose page table is shown' });
+  await expect(pt.tables.first()).toBeAttached();
+  const auto = await pick.locator('option').first().textContent();
+  // A process other than the one followed: its tree arrives from the worker with a new snapshot.
+  const other = (await pick.locator('option').allTextContents()).find(
+    (t, i) => i > 0 && !(auto ?? '').startsWith(t.trim()),
+  );
+  expect(other).toBeDefined();
+  const pid = /process (\d+)/.exec(other ?? '')?.[1] ?? '';
+  await pick.selectOption(pid);
+  await expect(pt.root.getByTestId('pt-caption')).not.toContainText('Fetching');
+  await expect.poll(async () => pt.tables.count()).toBeGreaterThan(1);
+  // Stepping keeps the chosen process's tree.
+  await app.controls.step();
+  await app.controls.expectStep(2001);
+  await expect(pt.root.getByTestId('pt-caption')).not.toContainText('Fetching');
+  void page;
+});
