@@ -273,6 +273,30 @@ export function IpiLanes({ tabpanel }: { tabpanel?: TabPanelProps }) {
   const nowX = x(tick);
   const nowIn = tick >= shown[0] && tick <= shown[1];
   const clampX = (v: number) => Math.min(r1 + 4, Math.max(r0 - 4, v));
+  /** A wait or handler span on its core's lane, from start to end (or to now while open). */
+  const spanBar = (
+    sp: { core: number; start: number; end: number | null },
+    text: string,
+    always: boolean,
+  ) => {
+    const x0 = x(sp.start);
+    const x1 = Math.max(x0 + 3, x(sp.end ?? tick));
+    const y = laneY(sp.core);
+    return (
+      <>
+        <rect x={x0} y={y - pillH / 2 + 2} width={x1 - x0} height={pillH - 4} rx={3} />
+        <SpanLabel
+          x0={clampX(x0)}
+          x1={clampX(x1)}
+          y={y + 5}
+          text={text}
+          plotLeft={plotLeft}
+          plotRight={plotRight}
+          always={always}
+        />
+      </>
+    );
+  };
 
   return (
     <div className="ipi-box ipi-zoomable" {...tabpanel}>
@@ -407,54 +431,21 @@ export function IpiLanes({ tabpanel }: { tabpanel?: TabPanelProps }) {
             </g>
           ))}
           <g clipPath="url(#ipi-plot-clip)">
-            {t.waits.map((w) => {
-              const x0 = x(w.start);
-              const x1 = Math.max(x0 + 3, x(w.end ?? tick));
-              const y = laneY(w.core);
-              return (
-                <g
-                  key={`w${w.core}-${w.start}`}
-                  className="ipi-wait"
-                  data-testid="ipi-wait"
-                  data-core={w.core}
-                >
-                  <rect x={x0} y={y - pillH / 2 + 2} width={x1 - x0} height={pillH - 4} rx={3} />
-                  <SpanLabel
-                    x0={clampX(x0)}
-                    x1={clampX(x1)}
-                    y={y + 5}
-                    text="waiting for acks"
-                    plotLeft={plotLeft}
-                    plotRight={plotRight}
-                    always
-                  />
-                </g>
-              );
-            })}
-            {t.handlers.map((h) => {
-              const x0 = x(h.start);
-              const x1 = Math.max(x0 + 3, x(h.end ?? tick));
-              const y = laneY(h.core);
-              return (
-                <g
-                  key={`h${h.core}-${h.start}`}
-                  className="ipi-handler"
-                  data-testid="ipi-handler"
-                  data-core={h.core}
-                >
-                  <rect x={x0} y={y - pillH / 2 + 2} width={x1 - x0} height={pillH - 4} rx={3} />
-                  <SpanLabel
-                    x0={clampX(x0)}
-                    x1={clampX(x1)}
-                    y={y + 5}
-                    text="flush handler"
-                    plotLeft={plotLeft}
-                    plotRight={plotRight}
-                    always={false}
-                  />
-                </g>
-              );
-            })}
+            {t.waits.map((w) => (
+              <g key={`w${w.core}-${w.start}`} className="ipi-wait" data-testid="ipi-wait" data-core={w.core}>
+                {spanBar(w, 'waiting for acks', true)}
+              </g>
+            ))}
+            {t.handlers.map((h) => (
+              <g
+                key={`h${h.core}-${h.start}`}
+                className="ipi-handler"
+                data-testid="ipi-handler"
+                data-core={h.core}
+              >
+                {spanBar(h, 'flush handler', false)}
+              </g>
+            ))}
             {t.arrows.map((a) => {
               const inFlight = a.recvTick === null;
               const x1 = x(a.sentTick);

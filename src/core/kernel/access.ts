@@ -3,11 +3,11 @@ import { newWalkOut } from '../arch/x86_64/walk';
 import type { Ctx } from '../engine/ctx';
 import { threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
-import { translate } from '../mmu/translate';
 import { vaHex } from './emit';
 import { moveWord } from './moveWord';
 import { noteUse } from './swap';
 import { finishOp } from './thread';
+import { translateCharged } from './chargedTranslate';
 
 const out = newWalkOut();
 
@@ -16,15 +16,7 @@ export function stepAccess(ctx: Ctx, f: Extract<Frame, { fn: 'access' }>): void 
   const th = threadOf(m, core.tid);
   const va = vaHex(f.vpn, f.off);
   ctx.emit({ type: 'access', core: core.id, tid: th.tid, va, kind: f.kind });
-  const missesBefore = m.stats.tlbMisses;
-  const tlbCyclesBefore = core.tlb.stats.cycles;
-  const ok = translate(m, core, f.vpn, f.kind, true, out, ctx.emit);
-  // The TLB lookup at its preset's cost (L1 hit, L2 hit, or the probes before a walk; a
-  // sets/ways TLB charges the flat m.cost.tlbHit), then each level of a walk.
-  ctx.cost += core.tlb.stats.cycles - tlbCyclesBefore;
-  // A paging-structure-cache hit skips the reads of the levels above it (machine.psc).
-  if (m.stats.tlbMisses !== missesBefore)
-    ctx.cost += m.cost.walkLevel * (m.ctl.levels - (core.tlb.psc?.lastSkipped ?? 0));
+  const ok = translateCharged(ctx, f.vpn, f.kind, true, out);
   if (!ok) {
     m.stats.faults++;
     ctx.emit({

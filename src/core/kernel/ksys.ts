@@ -8,12 +8,12 @@ import { newWalkOut, PF_PROT, PF_WRITE, readEntry, walkPageTable } from '../arch
 import type { Ctx } from '../engine/ctx';
 import { procOf, threadOf } from '../engine/ctx';
 import type { Frame } from '../machine';
-import { translate } from '../mmu/translate';
 import { vaHex } from './emit';
 import { moveWord } from './moveWord';
 import { kptiOn, switchToKernelCr3, switchToUserCr3 } from './kpti';
 import { exitThread } from './thread';
 import { returnFromSyscall } from './sysret';
+import { translateCharged } from './chargedTranslate';
 
 type KsysFrame = Extract<Frame, { fn: 'ksys' }>;
 
@@ -77,11 +77,7 @@ function kernelAccess(ctx: Ctx, f: KsysFrame, va: string): void {
   const { m, core } = ctx;
   const th = threadOf(m, core.tid);
   ctx.emit({ type: 'access', core: core.id, tid: th.tid, va, kind: f.kind, mode: 'kernel' });
-  const missesBefore = m.stats.tlbMisses;
-  const tlbCyclesBefore = core.tlb.stats.cycles;
-  const ok = translate(m, core, f.vpn, f.kind, false, out, ctx.emit);
-  ctx.cost += core.tlb.stats.cycles - tlbCyclesBefore;
-  if (m.stats.tlbMisses !== missesBefore) ctx.cost += m.cost.walkLevel * m.ctl.levels;
+  const ok = translateCharged(ctx, f.vpn, f.kind, false, out);
   if (!ok) {
     m.stats.faults++;
     ctx.emit({

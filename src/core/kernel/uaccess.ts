@@ -8,8 +8,8 @@ import type { Ctx } from '../engine/ctx';
 import { threadOf } from '../engine/ctx';
 import type { UaccessFn } from '../events';
 import type { Machine, UaState } from '../machine';
-import { translate } from '../mmu/translate';
 import { vaHex } from './emit';
+import { translateCharged } from './chargedTranslate';
 
 const out = newWalkOut();
 
@@ -72,15 +72,11 @@ export function kernelAccess(ctx: Ctx, addr: number, kind: 'read' | 'write'): Ke
   const { m, core } = ctx;
   const vpn = Math.floor(addr / 4096);
   const off = addr % 4096;
-  const missesBefore = m.stats.tlbMisses;
-  const tlbCyclesBefore = core.tlb.stats.cycles;
   // EFLAGS.AC is per core; the translation reads it from the control state for this access.
   const savedAc = m.ctl.ac;
   m.ctl.ac = uaOf(m).ac[core.id] ?? false;
-  const ok = translate(m, core, vpn, kind, false, out, ctx.emit);
+  const ok = translateCharged(ctx, vpn, kind, false, out);
   m.ctl.ac = savedAc;
-  ctx.cost += core.tlb.stats.cycles - tlbCyclesBefore;
-  if (m.stats.tlbMisses !== missesBefore) ctx.cost += m.cost.walkLevel * m.ctl.levels;
   if (ok) return { ok: true, pfn: out.pfn };
   const th = threadOf(m, core.tid);
   m.stats.faults++;
