@@ -371,6 +371,21 @@ export type EventBody =
       checked: number;
       used: number;
     }
+  /**
+   * A memory syscall (munmap, mprotect, fork) sleeps on its mm's mmap_lock: it needs `mode`, and
+   * core `holder` holds it for `held`.
+   */
+  | {
+      type: 'mmap_lock.wait';
+      core: number;
+      pid: number;
+      call: 'munmap' | 'mprotect' | 'fork';
+      mode: 'read' | 'write';
+      holder: number;
+      held: 'read' | 'write';
+    }
+  /** The sleeper got mmap_lock after `waited` cycles. */
+  | { type: 'mmap_lock.acquire'; core: number; pid: number; mode: 'read' | 'write'; waited: number }
   /** A core found a spinlock taken and spins (holder: the core holding it). */
   | { type: 'lock.wait'; core: number; lock: string; holder: number; queue: number }
   /** A core took a spinlock after `waited` cycles of spinning. */

@@ -158,6 +158,8 @@ export type Frame =
       cleared: number[];
       /** Page-table pages unhooked, freed after the flush too. */
       tables: number[];
+      /** Asleep on mmap_lock since this tick (kernel/mmapLock.ts). */
+      lockWaitSince?: number | undefined;
     }
   | {
       fn: 'shootdown';
@@ -180,6 +182,8 @@ export type Frame =
       /** The parent's present pages still to copy, and those write-protected for copy-on-write. */
       todo: number[];
       downgraded: number[];
+      /** Asleep on mmap_lock since this tick (kernel/mmapLock.ts). */
+      lockWaitSince?: number | undefined;
     }
   | {
       fn: 'mprotect';
@@ -190,6 +194,8 @@ export type Frame =
       i: number;
       /** Pages whose PTE change needs a TLB flush (pte_needs_flush). */
       flush: number[];
+      /** Asleep on mmap_lock since this tick (kernel/mmapLock.ts). */
+      lockWaitSince?: number | undefined;
     }
   | {
       fn: 'exec';

@@ -50,6 +50,7 @@ export function categoryOf(type: SimEvent['type']): EventCategory {
     type.startsWith('switch.') ||
     type.startsWith('thread.') ||
     type.startsWith('lazy.') ||
+    type.startsWith('mmap_lock.') ||
     type.startsWith('sync.')
   ) {
     return 'sched';

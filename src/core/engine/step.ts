@@ -23,6 +23,7 @@ import { stepKmap } from '../kernel/kernelMap';
 import { stepKsys } from '../kernel/ksys';
 import { stepKflush } from '../smp/kernelFlush';
 import { blockedUntil, runUaccessFrame } from '../kernel/uaccessFrames';
+import { atMmapLockEntry, faultWaitsForMmapLock, mmapLockHolder } from '../kernel/mmapLock';
 
 const NEVER = Number.POSITIVE_INFINITY;
 
@@ -57,27 +58,16 @@ function deliverableIpi(m: Machine, core: Core): { id: number; at: number } | nu
   return best;
 }
 
-/**
- * mmap_lock: fork (dup_mmap) and mprotect hold it for write until their TLB flush is done
- * (kernel/fork.c, mm/mprotect.c), and the page-fault handler takes it for read before it looks
- * at the VMA (lock_mm_and_find_vma, mm/memory.c). A fault of the same mm waits meanwhile, with
- * interrupts on, so it still takes IPIs. (munmap downgrades to read before its zap and flush.)
- */
-function mmapWriteHeldByOther(m: Machine, core: Core): boolean {
-  if (core.tid < 0) return false;
-  const pid = threadOf(m, core.tid).pid;
-  for (const c of m.cores) {
-    if (c === core || c.tid < 0 || threadOf(m, c.tid).pid !== pid) continue;
-    if (c.stack.some((f) => f.fn === 'fork' || f.fn === 'mprotect')) return true;
-  }
-  return false;
-}
-
 /** When `core` can next do something, ignoring IPIs. */
 function workTime(m: Machine, core: Core): number {
   const top = core.stack[core.stack.length - 1];
   if (top) {
-    if (top.fn === 'fault' && top.phase === 'enter' && mmapWriteHeldByOther(m, core)) return NEVER;
+    if (top.fn === 'fault' && top.phase === 'enter' && faultWaitsForMmapLock(m, core)) return NEVER;
+    if (atMmapLockEntry(top)) {
+      if (mmapLockHolder(m, core)) return NEVER;
+      // Woken when the last holder let go: not before the step that released it.
+      if (top.lockWaitSince !== undefined) return Math.max(core.now, m.tick);
+    }
     if (top.fn === 'shootdown' && top.phase === 'wait') {
       const sd = m.shootdowns[top.id];
       if (!sd || sd.acked.length < sd.targets.length) return NEVER;

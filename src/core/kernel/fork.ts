@@ -16,6 +16,7 @@ import { finishOp } from './thread';
 import { findVma, protString } from './vma';
 import { linkKernelHalf } from './kernelHalf';
 import { allocPgdPair, kptiOn } from './kpti';
+import { takeMmapWrite } from './mmapLock';
 
 type ForkFrame = Extract<Frame, { fn: 'fork' }>;
 
@@ -32,8 +33,12 @@ export function stepFork(ctx: Ctx, f: ForkFrame): void {
   switch (f.phase) {
     case 'enter': {
       if (forkReclaim(ctx, parent)) return; // with swap: direct reclaim for the child's page tables
-      ctx.emit({ type: 'syscall.enter', core: core.id, tid: th.tid, name: 'fork', args: [] });
-      ctx.cost += m.cost.kernelEntry;
+      if (f.lockWaitSince === undefined) {
+        ctx.emit({ type: 'syscall.enter', core: core.id, tid: th.tid, name: 'fork', args: [] });
+        ctx.cost += m.cost.kernelEntry;
+      }
+      if (takeMmapWrite(ctx, f)) return;
+      // Looked at under the lock: a fork that slept may find its child slot taken meanwhile.
       if (!child || child.alive || child.rootPfn >= 0) return exit(-11); // EAGAIN: no such slot
       // KPTI: pgd_alloc hands out the 8 KiB kernel/user pair (kpti.ts).
       const root = kptiOn(m) ? allocPgdPair(m.mem, child.pid) : allocFrame(m.mem, 'pagetable', child.pid);

@@ -10,6 +10,7 @@ import { vaHex } from './emit';
 import { findPte, markPending, setPte } from './pagetable';
 import { finishOp } from './thread';
 import { protString } from './vma';
+import { takeMmapWrite } from './mmapLock';
 
 const EINVAL = 22;
 const ENOMEM = 12;
@@ -27,15 +28,18 @@ export function stepMprotect(ctx: Ctx, f: MprotectFrame): void {
   };
   switch (f.phase) {
     case 'enter': {
-      ctx.emit({
-        type: 'syscall.enter',
-        core: core.id,
-        tid: th.tid,
-        name: 'mprotect',
-        args: [vaHex(f.vpn, 0), `0x${(f.pages * 4096).toString(16)}`, protString(f.prot)],
-      });
-      ctx.cost += m.cost.kernelEntry;
-      if (f.pages <= 0) return exit(-EINVAL);
+      if (f.lockWaitSince === undefined) {
+        ctx.emit({
+          type: 'syscall.enter',
+          core: core.id,
+          tid: th.tid,
+          name: 'mprotect',
+          args: [vaHex(f.vpn, 0), `0x${(f.pages * 4096).toString(16)}`, protString(f.prot)],
+        });
+        ctx.cost += m.cost.kernelEntry;
+        if (f.pages <= 0) return exit(-EINVAL);
+      }
+      if (takeMmapWrite(ctx, f)) return;
       // Every page of the range must be mapped, or mprotect fails with ENOMEM.
       for (let v = f.vpn; v < f.vpn + f.pages; v++) {
         if (!proc.vmas.some((x) => v >= x.startVpn && v < x.endVpn)) return exit(-ENOMEM);

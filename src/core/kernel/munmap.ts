@@ -16,6 +16,7 @@ import { removeRange } from './vma';
 import { beyondTaskSize } from './kernelSpace';
 import { holdWhilePinned } from './pin';
 import { returnFromSyscall } from './sysret';
+import { takeMmapWrite } from './mmapLock';
 
 const EINVAL = 22;
 
@@ -25,21 +26,24 @@ export function stepMunmap(ctx: Ctx, f: Extract<Frame, { fn: 'munmap' }>): void 
   const proc = procOf(m, th.pid);
   switch (f.phase) {
     case 'enter': {
-      ctx.emit({
-        type: 'syscall.enter',
-        core: core.id,
-        tid: th.tid,
-        name: 'munmap',
-        args: [vaHex(f.vpn, 0), `0x${(f.pages * 4096).toString(16)}`],
-      });
-      ctx.cost += m.cost.kernelEntry;
-      // A bad length, or a range reaching past TASK_SIZE (the kernel half): EINVAL.
-      if (f.pages <= 0 || beyondTaskSize(f.vpn, f.pages)) {
-        ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'munmap', ret: -EINVAL });
-        core.stack.pop();
-        finishOp(ctx);
-        return;
+      if (f.lockWaitSince === undefined) {
+        ctx.emit({
+          type: 'syscall.enter',
+          core: core.id,
+          tid: th.tid,
+          name: 'munmap',
+          args: [vaHex(f.vpn, 0), `0x${(f.pages * 4096).toString(16)}`],
+        });
+        ctx.cost += m.cost.kernelEntry;
+        // A bad length, or a range reaching past TASK_SIZE (the kernel half): EINVAL.
+        if (f.pages <= 0 || beyondTaskSize(f.vpn, f.pages)) {
+          ctx.emit({ type: 'syscall.exit', core: core.id, tid: th.tid, name: 'munmap', ret: -EINVAL });
+          core.stack.pop();
+          finishOp(ctx);
+          return;
+        }
       }
+      if (takeMmapWrite(ctx, f)) return;
       // Design `pin` (lesson copy-from-user-vs-munmap): wait while a syscall pins the range.
       if (holdWhilePinned(ctx, proc, f)) return;
       // Under mmap_lock for write: take the VMAs out of the tree first.

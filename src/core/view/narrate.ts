@@ -254,6 +254,10 @@ export function narrate(e: SimEvent): string {
     case 'lock.acquire':
     case 'lock.release':
       return narrateUaccess(e);
+    case 'mmap_lock.wait':
+      return `Core ${e.core}'s ${e.call} needs process ${e.pid}'s mmap_lock for write, and core ${e.holder} holds it for ${e.held}${e.held === 'write' ? ' (fork and mprotect hold it to the end)' : ' (a munmap past its VMA detach, or a page fault)'}. The thread sleeps on the semaphore; its core still takes IPIs.`;
+    case 'mmap_lock.acquire':
+      return `Core ${e.core} wakes up holding process ${e.pid}'s mmap_lock for ${e.mode}, after ${e.waited} cycles asleep.`;
     case 'psc.hit':
     case 'psc.fill':
     case 'psc.invalidate':
