@@ -299,9 +299,11 @@ export function startApp(): void {
   openFragment(window.location.hash);
 
   useVm.subscribe((s, prev) => {
+    // Not while playing: replaceState costs milliseconds a frame, and the link is of a paused step.
+    if (s.playing) return;
     const link = linkOf(s);
     // A new banner may say a link was not followed: then the fragment goes back to what is shown.
-    if (!link || (sameLink(link, linkOf(prev)) && s.banner === prev.banner)) return;
+    if (!link || (sameLink(link, linkOf(prev)) && s.banner === prev.banner && !prev.playing)) return;
     const fragment = formatFragment(link);
     if (window.location.hash !== fragment) {
       const { pathname, search } = window.location;

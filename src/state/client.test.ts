@@ -129,6 +129,65 @@ describe('WorkerClient', () => {
     unsub();
   });
 
+  it('acknowledges a snapshot drawn while playing (the worker then sends the next), not a paused one', () => {
+    const { client, workers, runFrames } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    const drawn = () => w.sent.filter((m) => m.type === 'drawn');
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(1), playing: false });
+    runFrames();
+    expect(drawn()).toHaveLength(0);
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(2), playing: true });
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(3), playing: true });
+    expect(drawn()).toHaveLength(0);
+    runFrames();
+    expect(drawn()).toEqual([{ type: 'drawn', runId: 1 }]);
+  });
+
+  it("fills a snapshot's reused parts in from the previous snapshot of the run, and only of that run", () => {
+    const { client, workers, runFrames } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    const root = { pfn: 5, level: 4, entries: [{ index: 1 }] };
+    const frames = { total: 64, frames: [{ pfn: 9 }] };
+    const full = {
+      scenarioId: 'munmap-shootdown',
+      step: 1,
+      procs: [{ pid: 1, root }],
+      frames,
+    } as unknown as Snapshot;
+    w.reply({ type: 'snapshot', runId: 1, snapshot: full, playing: false });
+    const lean = {
+      ...full,
+      step: 2,
+      procs: [{ pid: 1, root: { pfn: 5, level: 4, entries: [] } }],
+      frames: { total: 64, frames: [] },
+    } as unknown as Snapshot;
+    w.reply({
+      type: 'snapshot',
+      runId: 1,
+      snapshot: lean,
+      playing: false,
+      reuse: { trees: [1], frames: true },
+    });
+    runFrames();
+    const shown = useVm.getState().snapshot;
+    expect(shown?.step).toBe(2);
+    expect(shown?.procs[0]?.root).toBe(root);
+    expect(shown?.frames).toBe(frames);
+    // A new load: the next run's first snapshot has nothing to reuse from.
+    client.load('lazy-tlb', 0);
+    w.reply({
+      type: 'snapshot',
+      runId: 2,
+      snapshot: { ...lean, scenarioId: 'lazy-tlb' },
+      playing: false,
+      reuse: { trees: [1], frames: true },
+    });
+    runFrames();
+    expect(useVm.getState().snapshot?.procs[0]?.root.entries).toEqual([]);
+  });
+
   it('recovers from a crash: banner, new worker, reload at the last good step', () => {
     const { client, workers } = setup();
     client.load('munmap-shootdown', 0);

@@ -33,6 +33,7 @@ import {
   type PolicySource,
   type ToWorker,
   type WorkerTestHook,
+  withReused,
 } from '../worker/protocol';
 import { receiveHistory } from './history';
 import { DEFAULT_SCENARIO, quote } from './permalink';
@@ -116,6 +117,8 @@ export class WorkerClient {
   /** What was shown when the current open() began: a comparison that cannot run puts it back. */
   private previous: Target | null = null;
   private pending: { shown: Shown; playing: boolean } | null = null;
+  /** The last snapshot received in this run: the base the next one's `reuse` refers to. */
+  private lastSnapshot: Snapshot | null = null;
   /** Pasted texts sent and not yet answered, by paste number (to restore one after a crash). */
   private pastes = new Map<number, string>();
   private pasteSeq = 0;
@@ -149,6 +152,8 @@ export class WorkerClient {
   private post(msg: ToWorker): void {
     if (!this.worker) return;
     this.worker.postMessage(msg);
+    // An acknowledgement, not a command: the playing heartbeat already watches the worker.
+    if (msg.type === 'drawn') return;
     this.dog?.sent(
       msg.type === 'load' ||
         msg.type === 'ostepLoad' ||
@@ -190,6 +195,7 @@ export class WorkerClient {
     if (this.stopped) return;
     if (!this.worker) this.spawn();
     this.runId += 1;
+    this.lastSnapshot = null;
     this.requested = target;
     this.loadedOk = false;
     this.pending = null;
@@ -279,6 +285,8 @@ export class WorkerClient {
   private spawn(): void {
     const w = this.opts.createWorker();
     this.worker = w;
+    // A new worker remembers no snapshot: nothing it sends refers to an older one.
+    this.lastSnapshot = null;
     this.dog = new Watchdog((seq) => w.postMessage({ type: 'ping', runId: this.runId, seq }), this.now, {
       ...DEFAULT_LIMITS,
       ...this.opts.watchdog,
@@ -316,13 +324,14 @@ export class WorkerClient {
         // ...and so does the process whose page tables the panel shows (a big run sends one tree).
         if (useVm.getState().ptPid !== null) this.send({ type: 'showPid', pid: useVm.getState().ptPid });
         return;
-      case 'snapshot':
-        this.lastGood = { kind: 'scenario', scenarioId: msg.snapshot.scenarioId, step: msg.snapshot.step };
-        this.show(
-          { kind: 'snapshot', snapshot: msg.snapshot, breakpoint: msg.breakpoint ?? null },
-          msg.playing,
-        );
+      case 'snapshot': {
+        // The previous snapshot of this run (messages arrive in order; withReused fills it in).
+        const snapshot = withReused(msg.snapshot, msg.reuse, this.lastSnapshot);
+        this.lastSnapshot = snapshot;
+        this.lastGood = { kind: 'scenario', scenarioId: snapshot.scenarioId, step: snapshot.step };
+        this.show({ kind: 'snapshot', snapshot, breakpoint: msg.breakpoint ?? null }, msg.playing);
         return;
+      }
       case 'ostep': {
         const text = this.pastedShown(msg.view.problem.pasteSeq);
         const builtin = msg.view.problem.builtin;
@@ -402,6 +411,12 @@ export class WorkerClient {
     const p = this.pending;
     this.pending = null;
     if (!p) return;
+    this.apply(p);
+    // Drawn (React renders the update before this task ends): playing may send the next.
+    if (p.playing) this.post({ type: 'drawn', runId: this.runId });
+  }
+
+  private apply(p: { shown: Shown; playing: boolean }): void {
     switch (p.shown.kind) {
       case 'snapshot':
         useVm.setState({

@@ -10,6 +10,7 @@ import {
   type ChangeEvent,
   type FocusEvent,
   type KeyboardEvent,
+  memo,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -36,6 +37,7 @@ import {
 } from './ptLayout';
 import { buildTree, type PteWrite, walkKey } from './ptModel';
 import { useSize } from './useSize';
+import { useThrottled } from './useThrottled';
 import './pageTable.css';
 
 /** Zoom limits (d3-zoom scaleExtent) and the step of the +/- buttons and keys. */
@@ -74,8 +76,30 @@ function walkCaption(s: Snapshot, proc: ProcView): string {
   return 'No walk in this step';
 }
 
+/**
+ * While playing, the tree is redrawn at most this often. At full speed the worker sends a new step
+ * every frame; redrawing thousands of entries each time would drop frames, and nobody can read a
+ * tree that changes sixty times a second. Paused or stepping, every step is drawn at once.
+ */
+export const TREE_PLAY_REDRAW_MS = 500;
+
 export function PageTablePanel() {
-  const { snapshot, ptPid } = useVm(useShallow((s) => ({ snapshot: s.snapshot, ptPid: s.ptPid })));
+  const { live, ptPid, playing } = useVm(
+    useShallow((s) => ({ live: s.snapshot, ptPid: s.ptPid, playing: s.playing })),
+  );
+  const snapshot = useThrottled(live, playing ? TREE_PLAY_REDRAW_MS : 0);
+  return <PageTableView snapshot={snapshot} ptPid={ptPid} playing={playing} />;
+}
+
+const PageTableView = memo(function PageTableView({
+  snapshot,
+  ptPid,
+  playing,
+}: {
+  snapshot: Snapshot | null;
+  ptPid: number | null;
+  playing: boolean;
+}) {
   const proc = snapshot ? pickProc(snapshot, ptPid) : null;
   const pid = proc?.pid ?? null;
 
@@ -151,13 +175,21 @@ export function PageTablePanel() {
 
   // A new layout or panel size: re-fit unless the user chose a view; then, on a new step, pan to
   // the walk if it is out of view and "follow walk" is on.
+  // The automatic fit is drawn at once (see `shown` below); d3 only learns it, with no zoom
+  // event, so a step renders the tree once rather than again when d3 reports the new transform.
+  const fitted = useMemo(
+    () => (drawn ? fitView(drawn.lay, room.width - TOOLS_W, room.height, drawn.focus) : null),
+    [drawn, room],
+  );
   useLayoutEffect(() => {
     if (!drawn) return;
     const step = snapshot?.step ?? null;
     const newStep = step !== lastStep.current;
     lastStep.current = step;
     if (!manual.current) {
-      apply(fitView(drawn.lay, room.width - TOOLS_W, room.height, drawn.focus));
+      const svg = svgRef.current;
+      if (svg && fitted)
+        select(svg).property('__zoom', zoomIdentity.translate(fitted.x, fitted.y).scale(fitted.k));
       return;
     }
     const svg = svgRef.current;
@@ -165,7 +197,7 @@ export function PageTablePanel() {
     const t = zoomTransform(svg);
     if (!showsBox(t, room.width, room.height, drawn.focus))
       apply(panTo(t, room.width, room.height, drawn.focus));
-  }, [drawn, room, apply, follow, snapshot?.step]);
+  }, [drawn, room, apply, follow, snapshot?.step, fitted]);
 
   const zoomBy = (f: number) => {
     const svg = svgRef.current;
@@ -248,7 +280,9 @@ export function PageTablePanel() {
     e.currentTarget.blur();
   };
 
-  const rect = visibleRect(view, room.width, room.height, CULL_MARGIN);
+  // The user's view after a zoom or pan; else the fit of this layout.
+  const shown = !manual.current && fitted ? fitted : view;
+  const rect = visibleRect(shown, room.width, room.height, CULL_MARGIN);
   const nodes = drawn ? visibleNodes(drawn.lay.nodes, rect) : [];
   const edges = drawn ? visibleEdges(drawn.lay.edges, rect).sort((a, b) => a.walkPos - b.walkPos) : [];
   const root = drawn?.lay.nodes[0];
@@ -277,6 +311,7 @@ export function PageTablePanel() {
       {snapshot && proc && (
         <p className="panel-sub pt-caption" data-testid="pt-caption">
           {walkCaption(snapshot, proc)}
+          {playing && ` · step ${snapshot.step}, redrawn every ${TREE_PLAY_REDRAW_MS / 1000} s while playing`}
         </p>
       )}
       <BitSlicer />
@@ -299,8 +334,8 @@ export function PageTablePanel() {
           <svg ref={svgRef} className="pt-svg" width={room.width} height={room.height} data-testid="pt-svg">
             <g
               data-testid="pt-zoom"
-              data-k={view.k.toFixed(3)}
-              transform={`translate(${view.x}, ${view.y}) scale(${view.k})`}
+              data-k={shown.k.toFixed(3)}
+              transform={`translate(${shown.x}, ${shown.y}) scale(${shown.k})`}
             >
               {root && (
                 <text className="pt-cr3" x={root.x + 2} y={16}>
@@ -309,7 +344,7 @@ export function PageTablePanel() {
               )}
               {edges.map((e) => (
                 <path
-                  key={e.walkPos >= 0 ? `${e.key}@${step}` : e.key}
+                  key={e.walkPos >= 0 && !playing ? `${e.key}@${step}` : e.key}
                   className={e.walkPos >= 0 ? 'pt-edge pt-edge-walk' : 'pt-edge'}
                   style={
                     e.walkPos >= 0 ? { animationDelay: `${(e.walkPos + 0.5) * WALK_STAGE_S}s` } : undefined
@@ -319,7 +354,7 @@ export function PageTablePanel() {
               ))}
               {nodes.map((n) => (
                 <PtBox
-                  key={n.box.walkPos >= 0 ? `${n.box.key}@${step}` : n.box.key}
+                  key={n.box.walkPos >= 0 && !playing ? `${n.box.key}@${step}` : n.box.key}
                   n={n}
                   rows={visibleRows(n.y, n.tops, rect)}
                   onToggle={onToggle}
@@ -399,4 +434,4 @@ export function PageTablePanel() {
       )}
     </section>
   );
-}
+});

@@ -153,6 +153,11 @@ export type ToWorker =
    * order, so a pong says every command sent before the ping has been handled.
    */
   | { type: 'ping'; runId: number; seq: number }
+  /**
+   * The UI has taken in a snapshot sent while playing. Playing posts the next one only then (or
+   * after PLAY_UNDRAWN_MS), so a page slower than the worker gets the newest step, not a queue.
+   */
+  | { type: 'drawn'; runId: number }
   /** Test hooks only (see src/state/testHooks.ts): make the worker fail on purpose. */
   | { type: 'testHook'; runId: number; hook: WorkerTestHook }
   /**
@@ -168,8 +173,18 @@ export type WorkerTestHook = 'throw' | 'hang';
 
 export type FromWorker =
   | { type: 'loaded'; runId: number; scenarios: ScenarioInfo[]; scenarioId: string }
-  /** `breakpoint`: what stopped playing at this step, when a breakpoint did. */
-  | { type: 'snapshot'; runId: number; snapshot: Snapshot; playing: boolean; breakpoint?: string }
+  /**
+   * `breakpoint`: what stopped playing at this step, when a breakpoint did. `reuse`: parts left
+   * out because they equal the previous snapshot's of this run (withReused puts them back).
+   */
+  | {
+      type: 'snapshot';
+      runId: number;
+      snapshot: Snapshot;
+      playing: boolean;
+      breakpoint?: string;
+      reuse?: SnapshotReuse;
+    }
   | { type: 'ostep'; runId: number; view: OstepView; playing: boolean }
   | { type: 'image'; runId: number; view: ImageView; playing: boolean }
   | { type: 'policy'; runId: number; view: PolicyView; playing: boolean }
@@ -208,4 +223,35 @@ export const SPEEDS = [1, 2, 5, 10, 30] as const;
 
 export function assertNever(x: never): never {
   throw new Error(`unexpected message ${JSON.stringify(x)}`);
+}
+
+/**
+ * What a snapshot message left out as unchanged since the run's previous snapshot message: the
+ * page-table trees of these processes (sent as empty roots) and the frames (sent empty). A step
+ * seldom changes either, and they are most of a big snapshot's bytes.
+ */
+export interface SnapshotReuse {
+  trees: number[];
+  frames: boolean;
+}
+
+/**
+ * The snapshot with the parts `reuse` names taken from `prev`, the previous snapshot of the same
+ * run (the same objects, so views keyed on them need not redraw). A part `prev` lacks stays as sent.
+ */
+export function withReused(
+  snap: Snapshot,
+  reuse: SnapshotReuse | undefined,
+  prev: Snapshot | null,
+): Snapshot {
+  if (!reuse || !prev) return snap;
+  const procs =
+    reuse.trees.length === 0
+      ? snap.procs
+      : snap.procs.map((p) => {
+          if (!reuse.trees.includes(p.pid)) return p;
+          const old = prev.procs.find((q) => q.pid === p.pid);
+          return old && !old.treeOmitted ? { ...p, root: old.root } : p;
+        });
+  return { ...snap, procs, frames: reuse.frames ? prev.frames : snap.frames };
 }

@@ -13,7 +13,7 @@ import {
 } from '../core/engine/timeline';
 import { type EventMarks, eventMarker, NO_MARKS } from '../core/view/eventMarks';
 import { momentLocator } from '../core/view/keyMoments';
-import { buildSnapshot, type KeyMomentAt, type Snapshot } from '../core/view/snapshot';
+import { buildSnapshot, type KeyMomentAt, procTree, type Snapshot } from '../core/view/snapshot';
 import { findScenario } from '../scenarios/index';
 import type { Breakpoint, RunUntil, RunUntilKind } from './protocol';
 import { keepOneTree } from '../core/view/treePid';
@@ -48,6 +48,11 @@ export interface Session {
   exploring: Exploration | null;
   /** The process whose page-table tree snapshots carry in full (null: autoPid); see treePid.ts. */
   treePid: number | null;
+  /**
+   * Set once the trees together were too big to send whole (treePid.ts): from then on a snapshot
+   * builds only the tree it sends.
+   */
+  oneTree: boolean;
 }
 
 export type LoadResult = { ok: true; session: Session } | { ok: false; error: string };
@@ -71,6 +76,7 @@ export function loadSession(scenarioId: string, more: () => boolean = () => true
     marks: NO_MARKS,
     exploring: { ex: startExplorer(r.timeline), loc, marker: eventMarker() },
     treePid: null,
+    oneTree: false,
   };
   exploreMore(session, more);
   return { ok: true, session };
@@ -113,8 +119,22 @@ export function snapshotOf(s: Session): Snapshot {
   const step = s.tl.m.step;
   const stepEvents = step > 0 ? (s.tl.log[step - 1] ?? []) : [];
   const history = eventsBetween(s.tl, Math.max(1, step - HISTORY_STEPS + 1), step);
-  const snap = buildSnapshot(s.tl.m, stepEvents, history, s.tl.end, s.keyMoments);
-  return { ...keepOneTree(snap, s.treePid), eventMarks: s.marks, explored: exploredUpTo(s) };
+  const m = s.tl.m;
+  const snap = buildSnapshot(m, stepEvents, history, s.tl.end, s.keyMoments, { trees: !s.oneTree });
+  const extra = { eventMarks: s.marks, explored: exploredUpTo(s) };
+  if (!s.oneTree) {
+    const kept = keepOneTree(snap, s.treePid);
+    s.oneTree = kept !== snap;
+    return { ...kept, ...extra };
+  }
+  const pid = s.treePid !== null && snap.procs.some((p) => p.pid === s.treePid) ? s.treePid : snap.autoPid;
+  const procs = snap.procs.map((p) => {
+    const proc = m.procs.find((q) => q.pid === p.pid);
+    if (p.pid !== pid || !proc) return p;
+    const { treeOmitted: _, ...rest } = p;
+    return { ...rest, root: procTree(m, proc.rootPfn) };
+  });
+  return { ...snap, procs, ...extra };
 }
 
 export function stepBy(s: Session, n: number): void {

@@ -36,6 +36,7 @@ import {
 } from './session';
 import { historyOf } from './history';
 import { runTestHook } from './testHook';
+import { compactSnapshot, newWireMemo } from './wireSnapshot';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -59,6 +60,8 @@ let carry = 0;
 let breaks: BreakSet = breakSet([]);
 /** What stopped playing (a breakpoint), sent with the next snapshot only. */
 let stoppedBy: string | null = null;
+/** What the last snapshot message carried (wireSnapshot.ts). */
+const wireMemo = newWireMemo();
 
 function post(msg: FromWorker): void {
   self.postMessage(msg);
@@ -67,16 +70,19 @@ function post(msg: FromWorker): void {
 function postSnapshot(): void {
   if (!active) return;
   switch (active.kind) {
-    case 'sim':
+    case 'sim': {
+      const { snapshot, reuse } = compactSnapshot(snapshotOf(active.session), runId, wireMemo);
       post({
         type: 'snapshot',
         runId,
-        snapshot: snapshotOf(active.session),
+        snapshot,
         playing,
         ...(stoppedBy ? { breakpoint: stoppedBy } : {}),
+        ...(reuse ? { reuse } : {}),
       });
       stoppedBy = null;
       return;
+    }
     case 'ostep':
       post({ type: 'ostep', runId, view: ostepView(active.session), playing });
       return;
@@ -217,8 +223,15 @@ function pasted(
   }
 }
 
+/** While playing, a snapshot the UI has not acknowledged holds the next back at most this long. */
+const PLAY_UNDRAWN_MS = 500;
+/** A snapshot posted while playing that the UI has not yet said it took in ('drawn'). */
+let undrawn = false;
+let lastPlayPost = 0;
+
 function stopPlay(): void {
   playing = false;
+  undrawn = false;
   if (timer !== null) clearTimeout(timer);
   timer = null;
 }
@@ -236,7 +249,12 @@ function playTick(): void {
       if (stoppedBy) stopPlay();
     } else move(active, n);
     if (atEnd(active)) stopPlay();
-    postSnapshot();
+    // The last step of a play always goes out; before it, one snapshot at a time (see 'drawn').
+    if (!playing || !undrawn || now - lastPlayPost > PLAY_UNDRAWN_MS) {
+      postSnapshot();
+      undrawn = playing;
+      lastPlayPost = now;
+    }
   }
   if (playing) timer = setTimeout(playTick, 16);
 }
@@ -371,6 +389,11 @@ function handle(msg: ToWorker): void {
     active = { kind: 'compare', session: r.session };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: COMPARE_LESSON });
     postSnapshot();
+    return;
+  }
+  if (msg.type === 'drawn') {
+    // Not a move: playing goes on, and no snapshot follows.
+    if (msg.runId === runId) undrawn = false;
     return;
   }
   if (msg.runId !== runId || !active) return;

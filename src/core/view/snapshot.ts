@@ -458,12 +458,22 @@ export function foldIpi(events: readonly SimEvent[]): IpiTimeline {
   return { arrows, waits, handlers, maxTick };
 }
 
+/** A process's page-table tree as the panel draws it (at most 2,000 entries). */
+export function procTree(m: Machine, rootPfn: number): PtNodeView {
+  return tableView(m, rootPfn, m.ctl.levels, 0, { n: 2000 });
+}
+
+/**
+ * `trees: false` leaves every tree out (root with no entries, treeOmitted): the caller adds the
+ * one it sends (worker/session.ts), instead of building eight trees to send one.
+ */
 export function buildSnapshot(
   m: Machine,
   stepEvents: readonly SimEvent[],
   history: readonly SimEvent[],
   end: number | null,
   keyMoments: KeyMomentAt[],
+  opts: { trees: boolean } = { trees: true },
 ): Snapshot {
   const walkEvents = stepEvents.filter((e) => e.type === 'walk.level');
   const walkCore = walkEvents[0]?.type === 'walk.level' ? walkEvents[0].core : -1;
@@ -475,7 +485,9 @@ export function buildSnapshot(
     tlbGen: p.tlbGen,
     cpumask: p.cpumask.flatMap((on, i) => (on ? [i] : [])),
     alive: p.alive,
-    root: tableView(m, p.rootPfn, m.ctl.levels, 0, { n: 2000 }),
+    ...(opts.trees
+      ? { root: procTree(m, p.rootPfn) }
+      : { root: { pfn: p.rootPfn, level: m.ctl.levels, entries: [] }, treeOmitted: true }),
     vmas: p.vmas.map((v) => ({
       start: vaHex(v.startVpn, 0),
       end: vaHex(v.endVpn, 0),
