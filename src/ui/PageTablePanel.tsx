@@ -19,7 +19,7 @@ import {
   useState,
 } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ProcView, Snapshot } from '../core/view/snapshot';
+import type { ProcView, PtNodeView, Snapshot } from '../core/view/snapshot';
 import { showProcess, useVm } from '../state';
 import { BitSlicer } from './BitSlicer';
 import { PtBox, WALK_STAGE_S } from './PtBox';
@@ -36,6 +36,7 @@ import {
   visibleRows,
 } from './ptLayout';
 import { buildTree, type PteWrite, walkKey } from './ptModel';
+import { shareTree } from './ptShare';
 import { useSize } from './useSize';
 import { useThrottled } from './useThrottled';
 import './pageTable.css';
@@ -114,6 +115,7 @@ const PageTableView = memo(function PageTableView({
   }, [pid]);
 
   const lastWalk = useRef<{ pid: number; tables: ReadonlySet<number> } | null>(null);
+  const lastRoot = useRef<{ pid: number; root: PtNodeView } | null>(null);
   const drawn = useMemo(() => {
     if (!snapshot || !proc) return null;
     const walk = new Map<string, readonly [number, number]>();
@@ -127,7 +129,10 @@ const PageTableView = memo(function PageTableView({
     if (walk.size > 0)
       lastWalk.current = { pid: proc.pid, tables: new Set(snapshot.walk?.levels.map((l) => l.table)) };
     const keepOpen = lastWalk.current?.pid === proc.pid ? lastWalk.current.tables : undefined;
-    const lay = layoutTree(buildTree({ root: proc.root, walk, writes, collapsed, expanded, keepOpen }));
+    // Tables unchanged since the last tree drawn keep their objects, and so their cached rows.
+    const root = shareTree(proc.root, lastRoot.current?.pid === proc.pid ? lastRoot.current.root : null);
+    lastRoot.current = { pid: proc.pid, root };
+    const lay = layoutTree(buildTree({ root, walk, writes, collapsed, expanded, keepOpen }));
     let focus: Laid | undefined;
     for (const n of lay.nodes)
       if (n.box.walkPos >= 0 && (!focus || n.box.walkPos > focus.box.walkPos)) focus = n;
@@ -258,14 +263,13 @@ const PageTableView = memo(function PageTableView({
     f();
   };
 
-  const onToggle = useCallback(
-    (key: string) => {
-      if (!drawn) return;
-      const now = drawn.lay.nodes.find((n) => n.box.key === key)?.box.collapsed ?? false;
-      setCollapsed((m) => new Map(m).set(key, !now));
-    },
-    [drawn],
-  );
+  // Stable across steps (it reads the layout through a ref), so unchanged boxes need not redraw.
+  const drawnRef = useRef(drawn);
+  drawnRef.current = drawn;
+  const onToggle = useCallback((key: string) => {
+    const now = drawnRef.current?.lay.nodes.find((n) => n.box.key === key)?.box.collapsed ?? false;
+    setCollapsed((m) => new Map(m).set(key, !now));
+  }, []);
   const onRange = useCallback((key: string) => {
     setExpanded((s) => {
       const next = new Set(s);

@@ -2,7 +2,7 @@
 // and its rows. Every entry shows all eight flags in a fixed order, set ones boxed and bold,
 // clear ones dimmed, so a flag reads by position and weight, not by colour alone; the raw entry
 // is in the row's tooltip. Rows of the walk light up level by level (CSS animation delays).
-import type { CSSProperties, KeyboardEvent } from 'react';
+import { type CSSProperties, type KeyboardEvent, memo } from 'react';
 import { levelName } from './format';
 import { HEAD, type Laid, ROW, rowHeight, W } from './ptLayout';
 import { FLAG_ORDER, type Row, SLOTS, slotsUsed } from './ptModel';
@@ -147,18 +147,39 @@ function RowView({
   );
 }
 
-export function PtBox({
-  n,
-  rows,
-  onToggle,
-  onRange,
-}: {
+interface PtBoxProps {
   n: Laid;
   /** The rows to draw: [first, end) of the box's rows (the others are outside the view). */
   rows: [number, number];
   onToggle: (key: string) => void;
   onRange: (key: string) => void;
-}) {
+}
+
+/**
+ * Whether a box draws the same as before: same place, same rows (ptModel caches a table's rows
+ * while it is unchanged and off the walk), same state. A step then redraws only what it touched.
+ */
+function sameBox(a: PtBoxProps, b: PtBoxProps): boolean {
+  const x = a.n.box;
+  const y = b.n.box;
+  return (
+    a.n.x === b.n.x &&
+    a.n.y === b.n.y &&
+    a.n.h === b.n.h &&
+    a.rows[0] === b.rows[0] &&
+    a.rows[1] === b.rows[1] &&
+    a.onToggle === b.onToggle &&
+    a.onRange === b.onRange &&
+    x.key === y.key &&
+    x.table === y.table &&
+    x.rows === y.rows &&
+    x.walkPos === y.walkPos &&
+    x.collapsed === y.collapsed &&
+    x.branches === y.branches
+  );
+}
+
+export const PtBox = memo(function PtBox({ n, rows, onToggle, onRange }: PtBoxProps) {
   const b = n.box;
   const level = b.table.level;
   const delay = b.walkPos >= 0 ? { animationDelay: `${b.walkPos * WALK_STAGE_S}s` } : undefined;
@@ -229,4 +250,4 @@ export function PtBox({
       ))}
     </g>
   );
-}
+}, sameBox);

@@ -163,6 +163,21 @@ function find(b: TableBox, pfn: number): TableBox | undefined {
 }
 
 describe('buildTree', () => {
+  it("reuses a table's rows while it is the same object, off the walk and unwritten", () => {
+    const root = process(2);
+    const expanded = new Set<string>();
+    const input = { root, walk: noWalk, writes: [], collapsed: new Map(), expanded };
+    const a = buildTree(input);
+    const b = buildTree(input);
+    expect(find(b, 100)?.rows).toBe(find(a, 100)?.rows);
+    // On the walk: rows of their own (the walked row is marked).
+    const walked = buildTree({ ...input, walk: new Map([['1:100', [0, 3] as const]]) });
+    expect(find(walked, 100)?.rows).not.toBe(find(a, 100)?.rows);
+    expect(find(walked, 100)?.rows.some((r) => r.onWalk)).toBe(true);
+    // Another expanded set: rebuilt.
+    expect(find(buildTree({ ...input, expanded: new Set(['x']) }), 100)?.rows).not.toBe(find(a, 100)?.rows);
+  });
+
   it('opens every table of a small tree', () => {
     const t = buildTree({
       root: process(2),

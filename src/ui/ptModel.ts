@@ -101,8 +101,18 @@ function pageWord(level: number, leaf: boolean): string {
   return level === 3 ? '1 GiB page' : level === 2 ? '2 MiB page' : 'page';
 }
 
-/** Counts the tables and mapped pages below `t` (not `t` itself). */
+const belowCache = new WeakMap<PtNodeView, Below>();
+
+/** Counts the tables and mapped pages below `t` (not `t` itself); remembered per table object. */
 export function countBelow(t: PtNodeView): Below {
+  const known = belowCache.get(t);
+  if (known) return known;
+  const counted = countBelowOnce(t);
+  belowCache.set(t, counted);
+  return counted;
+}
+
+function countBelowOnce(t: PtNodeView): Below {
   let tables = 0;
   let pages = 0;
   const visit = (n: PtNodeView, top: boolean) => {
@@ -347,6 +357,9 @@ function hotTables(input: TreeInput): Set<number> {
   return hot;
 }
 
+/** The rows of a table off the walk and unwritten, per table object (ptShare.ts keeps them). */
+const rowsCache = new WeakMap<PtNodeView, { key: string; expanded: ReadonlySet<string>; rows: Row[] }>();
+
 /**
  * Builds the boxes to draw. By default every table is open, except with more than COLLAPSE_OVER
  * tables: then tables below the root and off the walk (and off this step's pte.writes and
@@ -355,9 +368,17 @@ function hotTables(input: TreeInput): Set<number> {
 export function buildTree(input: TreeInput): TableBox {
   const many = countTables(input.root) > COLLAPSE_OVER;
   const hot = hotTables(input);
+  const written = new Set(input.writes.map((w) => w.table));
   const build = (table: PtNodeView, parentRow: number, depth: number, key: string): TableBox => {
     const w = input.walk.get(walkKey(table.level, table.pfn));
-    const rows = compactRows(key, table.level, entryRows(table, w?.[0], input.writes), input.expanded);
+    // A table the walk and this step's writes leave alone has the rows it had last time.
+    const plain = w === undefined && !written.has(table.pfn);
+    const cached = plain ? rowsCache.get(table) : undefined;
+    const rows =
+      cached && cached.key === key && cached.expanded === input.expanded
+        ? cached.rows
+        : compactRows(key, table.level, entryRows(table, w?.[0], input.writes), input.expanded);
+    if (plain && rows !== cached?.rows) rowsCache.set(table, { key, expanded: input.expanded, rows });
     const branches = table.entries.some((e) => e.child !== null);
     const isHot = hot.has(table.pfn);
     const collapsed = branches && (input.collapsed.get(key) ?? (many && depth > 0 && !isHot));
