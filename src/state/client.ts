@@ -36,6 +36,7 @@ import {
   withReused,
 } from '../worker/protocol';
 import { receiveHistory } from './history';
+import { shareSnapshot } from './shareSnapshot';
 import { DEFAULT_SCENARIO, quote } from './permalink';
 import { useVm } from './store';
 import { DEFAULT_LIMITS, Watchdog, type WatchdogLimits } from './watchdog';
@@ -326,7 +327,10 @@ export class WorkerClient {
         return;
       case 'snapshot': {
         // The previous snapshot of this run (messages arrive in order; withReused fills it in).
-        const snapshot = withReused(msg.snapshot, msg.reuse, this.lastSnapshot);
+        const snapshot = shareSnapshot(
+          withReused(msg.snapshot, msg.reuse, this.lastSnapshot),
+          this.lastSnapshot,
+        );
         this.lastSnapshot = snapshot;
         this.lastGood = { kind: 'scenario', scenarioId: snapshot.scenarioId, step: snapshot.step };
         this.show({ kind: 'snapshot', snapshot, breakpoint: msg.breakpoint ?? null }, msg.playing);

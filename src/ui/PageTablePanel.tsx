@@ -315,7 +315,15 @@ const PageTableView = memo(function PageTableView({
       {snapshot && proc && (
         <p className="panel-sub pt-caption" data-testid="pt-caption">
           {walkCaption(snapshot, proc)}
-          {playing && ` · step ${snapshot.step}, redrawn every ${TREE_PLAY_REDRAW_MS / 1000} s while playing`}
+          {playing && (
+            <span
+              className="pt-lag"
+              title={`While playing, the tree is redrawn every ${TREE_PLAY_REDRAW_MS / 1000} s`}
+            >
+              {' '}
+              · as of step {snapshot.step}
+            </span>
+          )}
         </p>
       )}
       <BitSlicer />

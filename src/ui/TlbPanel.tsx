@@ -3,10 +3,10 @@
 // tlb.invalidate leaves a struck-out ghost row (or a badge for whole-PCID flushes) for the step.
 // A TLB hierarchy (more than one array) is shown level by level, each under a small label (L1i,
 // L1d, L2); a big level shows only this step's rows, troubled ones and a few others until opened.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SimEvent } from '../core/events';
-import type { CoreView, TlbEntryRow, TlbLevelView, TlbView } from '../core/view/snapshot';
+import type { TlbEntryRow, TlbLevelView, TlbView } from '../core/view/snapshot';
 import { useVm } from '../state';
 import { plural } from './format';
 import { isPscEvent, type PscEvent, PscTable } from './PscTable';
@@ -198,21 +198,27 @@ function LevelRows({
   );
 }
 
-function CoreTlb({
-  tlb,
-  core,
-  events,
-  step,
-  pscEvents,
-}: {
+interface CoreTlbProps {
   tlb: TlbView;
-  core: CoreView | undefined;
+  /** The PCID the core runs with, or null (no process loaded). */
+  loaded: number | null;
+  /** This step's TLB and PSC events of this core. */
   events: TlbEvent[];
   step: number;
   pscEvents: PscEvent[];
-}) {
+}
+
+/**
+ * A core's box draws the same when its TLB did not change and this step did nothing to it: the
+ * step number only keys this step's flashes. So a step redraws the one or two cores it touched.
+ */
+function sameCore(a: CoreTlbProps, b: CoreTlbProps): boolean {
+  const quiet = (p: CoreTlbProps) => p.events.length === 0 && p.pscEvents.length === 0;
+  return a.tlb === b.tlb && a.loaded === b.loaded && quiet(a) && quiet(b);
+}
+
+const CoreTlb = memo(function CoreTlb({ tlb, loaded, events: mine, step, pscEvents }: CoreTlbProps) {
   const [open, setOpen] = useState<Record<string, boolean>>({});
-  const mine = events.filter((e) => e.core === tlb.core);
   const filled = new Set(mine.flatMap((e) => (e.type === 'tlb.fill' ? [e.va] : [])));
   const hit = new Set(mine.flatMap((e) => (e.type === 'tlb.hit' ? [e.va] : [])));
   const miss = mine.find((e) => e.type === 'tlb.miss');
@@ -220,7 +226,6 @@ function CoreTlb({
   const present = new Set(tlb.entries.map((e) => e.va));
   const ghosts = invals.filter((e) => e.va !== undefined && e.removed > 0 && !present.has(e.va));
   const flushes = invals.filter((e) => e.va === undefined || e.scope !== 'page');
-  const loaded = core && core.pid >= 0 ? core.pcid : null;
   const rows = tlb.entries.slice().sort((a, b) => a.set - b.set || a.way - b.way);
   const multi = tlb.levels.length > 1;
   // With a hierarchy a page can sit in several arrays: flash only the copy the event names.
@@ -353,7 +358,7 @@ function CoreTlb({
       {tlb.psc && <PscTable psc={tlb.psc} core={tlb.core} events={pscEvents} loaded={loaded} step={step} />}
     </section>
   );
-}
+}, sameCore);
 
 export function TlbPanel() {
   const { tlbs, cores, events, step } = useVm(
@@ -383,16 +388,19 @@ export function TlbPanel() {
         <span>flags</span>
       </div>
       <div className="tlb-grid">
-        {(tlbs ?? []).map((t) => (
-          <CoreTlb
-            key={t.core}
-            tlb={t}
-            core={cores?.[t.core]}
-            events={tlbEvents}
-            step={step}
-            pscEvents={pscEvents}
-          />
-        ))}
+        {(tlbs ?? []).map((t) => {
+          const core = cores?.[t.core];
+          return (
+            <CoreTlb
+              key={t.core}
+              tlb={t}
+              loaded={core && core.pid >= 0 ? core.pcid : null}
+              events={tlbEvents.filter((e) => e.core === t.core)}
+              step={step}
+              pscEvents={pscEvents.filter((e) => e.core === t.core)}
+            />
+          );
+        })}
       </div>
     </section>
   );

@@ -1,0 +1,27 @@
+// Structural sharing between consecutive snapshots of a run: each core's TLB view, core view and
+// thread view that equals the previous snapshot's keeps the previous object. A step changes one
+// or two of sixteen cores, so the panels (memoised on these objects) redraw only those.
+import type { Snapshot } from '../core/view/snapshot';
+
+function shareList<T>(next: readonly T[], prev: readonly T[] | undefined): T[] {
+  if (!prev) return next as T[];
+  let same = next.length === prev.length;
+  const out = next.map((x, i) => {
+    const old = prev[i];
+    if (old !== undefined && (old === x || JSON.stringify(old) === JSON.stringify(x))) return old;
+    same = false;
+    return x;
+  });
+  return same ? (prev as T[]) : out;
+}
+
+/** `next` with its TLB, core and thread views shared with `prev` where they are unchanged. */
+export function shareSnapshot(next: Snapshot, prev: Snapshot | null): Snapshot {
+  if (!prev || prev.scenarioId !== next.scenarioId) return next;
+  return {
+    ...next,
+    tlbs: shareList(next.tlbs, prev.tlbs),
+    cores: shareList(next.cores, prev.cores),
+    threads: shareList(next.threads, prev.threads),
+  };
+}
