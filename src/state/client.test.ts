@@ -188,6 +188,14 @@ describe('WorkerClient', () => {
     expect(useVm.getState().snapshot?.procs[0]?.root.entries).toEqual([]);
   });
 
+  it('draws a snapshot that answers a step at once, without waiting for a frame', () => {
+    const { client, workers } = setup();
+    client.load('munmap-shootdown', 0);
+    const w = workers[0] as FakeWorker;
+    w.reply({ type: 'snapshot', runId: 1, snapshot: snap(4), playing: false });
+    expect(useVm.getState().snapshot?.step).toBe(4);
+  });
+
   it('recovers from a crash: banner, new worker, reload at the last good step', () => {
     const { client, workers } = setup();
     client.load('munmap-shootdown', 0);

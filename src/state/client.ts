@@ -404,6 +404,12 @@ export class WorkerClient {
   private show(shown: Shown, playing: boolean): void {
     this.loadedOk = true;
     this.pending = { shown, playing };
+    // Not playing (a step, a seek): one snapshot answers one command, so it is drawn at once
+    // rather than a frame later. While playing they stream, and one per frame is drawn.
+    if (!playing && !this.frameScheduled) {
+      this.flush();
+      return;
+    }
     if (!this.frameScheduled) {
       this.frameScheduled = true;
       this.schedule(() => this.flush());
