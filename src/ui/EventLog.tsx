@@ -3,7 +3,7 @@
 // a text (address, core=1, pid=2). Each row is a button: clicking it (or Enter / Space) seeks to
 // its step; Up / Down move between rows (the list is one Tab stop). Past rows are virtualized (fixed row height), so a
 // window of 2000 events stays fast; the current step's rows are always rendered.
-import { type CSSProperties, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SimEvent } from '../core/events';
 import { requestHistory, seek, useHistory, useVm } from '../state';
@@ -31,17 +31,20 @@ const ROW_H = 26;
 /** While playing, ask for the past at most this often (ms). */
 const PLAY_THROTTLE_MS = 300;
 
-function Row({
+// Memoised: a past row keeps its event object while the history answer is the same, so a new
+// step only moves the rows (their `top`) instead of rewriting every row's text.
+const Row = memo(function Row({
   e,
   current,
   onSeek,
-  style,
+  top,
   tabbable,
 }: {
   e: SimEvent;
   current: boolean;
   onSeek: (step: number) => void;
-  style?: CSSProperties;
+  /** A past row's place in the virtual list (px). */
+  top?: number;
   /** One row is in the Tab order; Up / Down reach the others (the list is one stop for Tab). */
   tabbable: boolean;
 }) {
@@ -54,7 +57,7 @@ function Row({
       data-type={e.type}
       data-step={e.step}
       data-current={current ? 'true' : 'false'}
-      style={style}
+      style={top === undefined ? undefined : { top }}
     >
       <button
         type="button"
@@ -80,7 +83,7 @@ function Row({
       </button>
     </li>
   );
-}
+});
 
 /** Up / Down between the row buttons (Left / Right stay the app's step keys). */
 function moveFocus(e: KeyboardEvent<HTMLButtonElement>): void {
@@ -144,8 +147,21 @@ export function EventLog() {
   const nowH = useSize(nowList, { width: 300, height: 0 }).height;
   const [scrollTop, setScrollTop] = useState(0);
   const { start, end } = visibleRows(Math.max(0, scrollTop - nowH), box.height, ROW_H, pastRows.length);
-  // Keyed by place in the list: a row of the virtual window is where it is drawn.
-  const windowRows = pastRows.slice(start, end).map((e, j) => ({ e, at: start + j }));
+  // Keyed by event (its step and place among that step's rows), so a new step moves rows.
+  const pastKeys = useMemo(() => {
+    const keys: string[] = [];
+    let prev = -1;
+    let n = 0;
+    for (const e of pastRows) {
+      n = e.step === prev ? n + 1 : 0;
+      prev = e.step;
+      keys.push(`${e.step}.${n}`);
+    }
+    return keys;
+  }, [pastRows]);
+  const windowRows = pastRows
+    .slice(start, end)
+    .map((e, j) => ({ e, at: start + j, key: pastKeys[start + j] }));
 
   // After a row is activated, focus moves to the first row of the step it sought.
   const focusStep = useRef<number | null>(null);
@@ -154,10 +170,12 @@ export function EventLog() {
     focusStep.current = null;
     nowList.current?.querySelector<HTMLButtonElement>('button.evlog-row')?.focus();
   }, [step]);
-  const onSeek = (s: number) => {
+  const stepNow = useRef(step);
+  stepNow.current = step;
+  const onSeek = useCallback((s: number) => {
     focusStep.current = s;
-    if (s !== step) seek(s);
-  };
+    if (s !== stepNow.current) seek(s);
+  }, []);
 
   const shownFrom = view && view.scenarioId === scenarioId && view.error === null ? view.from : null;
   const truncated = view && view.scenarioId === scenarioId ? view.truncatedBefore : null;
@@ -253,13 +271,13 @@ export function EventLog() {
           aria-label="Events of earlier steps, newest first"
           style={{ height: pastRows.length * ROW_H }}
         >
-          {windowRows.map(({ e, at }) => (
+          {windowRows.map(({ e, at, key }) => (
             <Row
-              key={at}
+              key={key}
               e={e}
               current={false}
               onSeek={onSeek}
-              style={{ top: at * ROW_H }}
+              top={at * ROW_H}
               tabbable={nowRows.length === 0 && at === start}
             />
           ))}
