@@ -24,6 +24,24 @@ describe('shareSnapshot', () => {
     expect(next.step).toBe(2);
   });
 
+  it("keeps the run's marks while they are unchanged, and takes new ones", () => {
+    const prev = {
+      ...snap(['RW'], 1),
+      keyMoments: [],
+      eventMarks: { fault: [3], ipi: [], violation: [] },
+    } as Snapshot;
+    const same = shareSnapshot(
+      { ...prev, eventMarks: { fault: [3], ipi: [], violation: [] } } as Snapshot,
+      prev,
+    );
+    expect(same.eventMarks).toBe(prev.eventMarks);
+    const grown = shareSnapshot(
+      { ...prev, eventMarks: { fault: [3, 9], ipi: [], violation: [] } } as Snapshot,
+      prev,
+    );
+    expect(grown.eventMarks?.fault).toEqual([3, 9]);
+  });
+
   it('shares nothing with another scenario or without a previous snapshot', () => {
     const prev = snap(['RW'], 1);
     const other = { ...snap(['RW'], 1), scenarioId: 't' } as Snapshot;

@@ -1,5 +1,6 @@
 // Structural sharing between consecutive snapshots of a run: each core's TLB view, core view and
-// thread view that equals the previous snapshot's keeps the previous object. A step changes one
+// thread view that equals the previous snapshot's keeps the previous object, and so do the run's
+// key moments and event marks (the scrubber's ticks). A step changes one
 // or two of sixteen cores, so the panels (memoised on these objects) redraw only those.
 import type { Snapshot } from '../core/view/snapshot';
 
@@ -15,6 +16,11 @@ function shareList<T>(next: readonly T[], prev: readonly T[] | undefined): T[] {
   return same ? (prev as T[]) : out;
 }
 
+/** `next`, or `prev` when they are equal (as JSON). */
+function same<T>(next: T, prev: T | undefined): T {
+  return prev !== undefined && JSON.stringify(prev) === JSON.stringify(next) ? prev : next;
+}
+
 /** `next` with its TLB, core and thread views shared with `prev` where they are unchanged. */
 export function shareSnapshot(next: Snapshot, prev: Snapshot | null): Snapshot {
   if (!prev || prev.scenarioId !== next.scenarioId) return next;
@@ -23,5 +29,7 @@ export function shareSnapshot(next: Snapshot, prev: Snapshot | null): Snapshot {
     tlbs: shareList(next.tlbs, prev.tlbs),
     cores: shareList(next.cores, prev.cores),
     threads: shareList(next.threads, prev.threads),
+    keyMoments: same(next.keyMoments, prev.keyMoments),
+    ...(next.eventMarks ? { eventMarks: same(next.eventMarks, prev.eventMarks) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Ticks under the scrubber: where the run faults, sends IPIs and breaks an invariant, so a
 // student sees the shape of the whole run and where to scrub to. One row per kind, the same
 // colours as the log's event categories.
+import { memo } from 'react';
 import type { EventMarks, MarkKind } from '../core/view/eventMarks';
 
 // The row of each kind, top to bottom (the UI sees only the core's types, not its code).
@@ -12,7 +13,14 @@ const LABEL: Readonly<Record<MarkKind, string>> = {
   violation: 'invariant violations',
 };
 
-export function EventTicks({ marks, end }: { marks: EventMarks | undefined; end: number }) {
+// Memoised: the marks stay the same object while the run's marks do not change (shareSnapshot).
+export const EventTicks = memo(function EventTicks({
+  marks,
+  end,
+}: {
+  marks: EventMarks | undefined;
+  end: number;
+}) {
   if (!marks || end <= 0) return null;
   const counts = MARK_KINDS.map((k) => `${marks[k].length > 0 ? '' : 'no '}${LABEL[k]}`).join(', ');
   return (
@@ -42,4 +50,4 @@ export function EventTicks({ marks, end }: { marks: EventMarks | undefined; end:
       ))}
     </svg>
   );
-}
+});
