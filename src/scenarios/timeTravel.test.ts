@@ -5,7 +5,7 @@ import { deepClone } from '../core/clone';
 import { createMachine } from '../core/kernel/build';
 import type { Machine } from '../core/machine';
 import { runToEnd } from '../core/engine/step';
-import { createTimeline, forward, runThrough, seek } from '../core/engine/timeline';
+import { createTimeline, forward, loggedEvents, runThrough, seek } from '../core/engine/timeline';
 
 function log(seed: number): string {
   const r = createMachine(munmapShootdown, seed);
@@ -125,12 +125,12 @@ describe('time travel', () => {
     const tl = fresh(4, undefined, 5);
     while (forward(tl) !== null) {}
     const end = tl.end as number;
-    expect(tl.log.filter(Boolean).length).toBeLessThanOrEqual(6);
+    expect(tl.log.filter(Boolean).length + tl.later.size).toBeLessThanOrEqual(6);
     expect(tl.log[0]).toBeUndefined();
     seek(tl, 3);
     // Replay from the checkpoint at step 0 brought steps 1..3 back, identical to the first pass.
     expect(tl.log.slice(0, 3)).toEqual(full.log.slice(0, 3));
     seek(tl, end);
-    expect(tl.log[end - 1]).toEqual(full.log[end - 1]);
+    expect(loggedEvents(tl, end)).toEqual(loggedEvents(full, end));
   });
 });

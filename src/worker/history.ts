@@ -4,7 +4,7 @@
 // seek back to where the user was. The run is a pure function of (scenario, seed), so replayed
 // events equal the ones seen the first time. Replies are capped so a long run stays cheap.
 import type { SimEvent } from '../core/events';
-import { forward, seek, type Timeline } from '../core/engine/timeline';
+import { forward, loggedEvents, seek, type Timeline } from '../core/engine/timeline';
 
 /** At most this many steps per request. */
 export const MAX_HISTORY_STEPS = 500;
@@ -94,7 +94,7 @@ export function historyOf(
 function stepsEvents(tl: Timeline, from: number, to: number): SimEvent[][] {
   const kept: SimEvent[][] = [];
   for (let s = from; s <= to; s++) {
-    const evs = tl.log[s - 1];
+    const evs = loggedEvents(tl, s);
     if (evs === undefined) return replay(tl, from, to);
     kept.push(evs);
   }

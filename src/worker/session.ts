@@ -7,6 +7,7 @@ import {
   eventsBetween,
   exploreStep,
   forward,
+  loggedEvents,
   seek,
   startExplorer,
   type Timeline,
@@ -117,7 +118,7 @@ export function exploredUpTo(s: Session): number {
 
 export function snapshotOf(s: Session): Snapshot {
   const step = s.tl.m.step;
-  const stepEvents = step > 0 ? (s.tl.log[step - 1] ?? []) : [];
+  const stepEvents = step > 0 ? (loggedEvents(s.tl, step) ?? []) : [];
   const history = eventsBetween(s.tl, Math.max(1, step - HISTORY_STEPS + 1), step);
   const m = s.tl.m;
   const snap = buildSnapshot(m, stepEvents, history, s.tl.end, s.keyMoments, { trees: !s.oneTree });

@@ -10,8 +10,13 @@ import type { ScenarioSpec } from '../spec';
 import { cloneMachine } from './cloneMachine';
 import { step } from './step';
 
-/** Checkpoints kept at most; beyond this their spacing doubles. */
-export const MAX_CHECKPOINTS = 256;
+/**
+ * Checkpoints kept at most; beyond this their spacing doubles. A checkpoint of a small machine is
+ * about 20 KB (its frames are shared copy-on-write), so 1,024 of them let a 100,000-step run keep
+ * one every 128 steps (a seek replays a few ms) and a 1,000,000-step run one every 1,024, in
+ * about 20 MB. Runs under 65,536 steps (every lesson, stress-16) never reach the cap.
+ */
+export const MAX_CHECKPOINTS = 1024;
 
 /**
  * Steps of events kept behind the current step. Older ones are dropped and recomputed by replay
@@ -27,10 +32,18 @@ export interface Timeline {
   /** checkpoints[k] is the machine after step k * every. */
   checkpoints: Machine[];
   /**
-   * log[s - 1] holds the events of step s: the last `logWindow` steps up to the current one,
-   * and whatever was computed ahead of it; older entries are dropped (undefined).
+   * log[s - 1] holds the events of step s for the first `logWindow` steps (a lesson's whole run);
+   * entries fall out (undefined) as the window moves past them. Read a step's events with
+   * loggedEvents, which also looks in `later`.
    */
   log: (SimEvent[] | undefined)[];
+  /**
+   * The events of steps after the first window, by step: the last `logWindow` steps up to the
+   * current one, and whatever was computed ahead of it. A Map, not more of `log`: seeks write a
+   * few hundred steps far apart, and an array written that sparsely makes V8 switch its storage
+   * between a dictionary and a flat copy the length of the run (tens of ms per seek).
+   */
+  later: Map<number, SimEvent[]>;
   logWindow: number;
   /** The machine at the current step. */
   m: Machine;
@@ -61,6 +74,7 @@ export function createTimeline(
       every,
       checkpoints: [cloneMachine(m)],
       log: [],
+      later: new Map(),
       logWindow,
       m,
       end,
@@ -82,12 +96,37 @@ export function forward(tl: Timeline): SimEvent[] | null {
     return null;
   }
   const s = tl.m.step;
-  if (tl.log[s - 1] === undefined) tl.log[s - 1] = events;
+  if (loggedEvents(tl, s) === undefined) logEvents(tl, s, events);
   // Keep the log bounded: the step that just left the window behind us is recomputed if needed.
-  if (s - 1 - tl.logWindow >= 0) tl.log[s - 1 - tl.logWindow] = undefined;
+  if (s - tl.logWindow >= 1) dropEvents(tl, s - tl.logWindow);
   keepCheckpoint(tl, tl.m);
   if (tl.m.done) tl.end = s;
   return events;
+}
+
+/** The events of step `s` (from 1), if the log holds them. */
+export function loggedEvents(tl: Timeline, s: number): SimEvent[] | undefined {
+  return s <= tl.logWindow ? tl.log[s - 1] : tl.later.get(s);
+}
+
+function logEvents(tl: Timeline, s: number, events: SimEvent[]): void {
+  if (s <= tl.logWindow) tl.log[s - 1] = events;
+  else tl.later.set(s, events);
+}
+
+function dropEvents(tl: Timeline, s: number): void {
+  if (s <= tl.logWindow) tl.log[s - 1] = undefined;
+  else tl.later.delete(s);
+}
+
+/**
+ * After a jump to `goal`: if seeks have left islands of logged steps all over a long run, keep
+ * only the window behind the goal, so scrubbing around a long run does not grow the log without
+ * bound (each restore replays up to a checkpoint spacing of steps into it).
+ */
+function pruneLater(tl: Timeline, goal: number): void {
+  if (tl.later.size <= 2 * tl.logWindow) return;
+  for (const s of tl.later.keys()) if (s > goal || s <= goal - tl.logWindow) tl.later.delete(s);
 }
 
 /** Stores `m` as a checkpoint if its step falls on the spacing and none is there yet. */
@@ -147,7 +186,7 @@ export function seek(tl: Timeline, target: number): number {
   // The goal step's own events are shown with it: when the log does not hold them (the explorer
   // keeps no log, and the window drops old steps), the goal step itself must be replayed, so the
   // restore point must lie before it.
-  const need = goal > 0 && tl.log[goal - 1] === undefined ? goal - 1 : goal;
+  const need = goal > 0 && loggedEvents(tl, goal) === undefined ? goal - 1 : goal;
   if (goal < tl.m.step || goal - tl.m.step > tl.every || tl.m.step > need) {
     let k = Math.min(Math.floor(need / tl.every), tl.checkpoints.length - 1);
     while (k > 0 && !tl.checkpoints[k]) k--;
@@ -156,6 +195,7 @@ export function seek(tl: Timeline, target: number): number {
       // The current machine is closer than any checkpoint: just run forward.
     } else {
       tl.m = cloneMachine(cp);
+      pruneLater(tl, goal);
     }
   }
   while (tl.m.step < goal) {
@@ -174,8 +214,8 @@ export function runThrough(tl: Timeline, maxSteps: number): void {
 /** Events of steps from..upTo (inclusive), flattened; steps outside the kept window are skipped. */
 export function eventsBetween(tl: Timeline, from: number, upTo: number): SimEvent[] {
   const out: SimEvent[] = [];
-  for (let i = Math.max(0, from - 1); i < upTo && i < tl.log.length; i++) {
-    const step = tl.log[i];
+  for (let s = Math.max(1, from); s <= upTo; s++) {
+    const step = loggedEvents(tl, s);
     if (step) for (const e of step) out.push(e);
   }
   return out;
