@@ -1,29 +1,12 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { followLessonLayout, initTheme, installTestHooks, startApp } from '../state';
-import { App } from './App';
-import { PanelBoundary } from './PanelBoundary';
+// The page's entry, kept tiny: it starts the simulation worker at once, so that the worker's
+// bundle loads and runs while the app's (much bigger) bundle is still being fetched and run; the
+// client adopts that worker (src/state/boot.ts). The styles stay here, in the page's <head>.
+import { bootWorker } from '../state/boot';
 import './styles.css';
 import './dock.css';
 import './compare.css';
 import './chrome.css';
 import './layout.css';
 
-initTheme();
-followLessonLayout();
-installTestHooks();
-startApp();
-
-const root = document.getElementById('root');
-if (root) {
-  createRoot(root, {
-    // A panel's error boundary shows what failed; the console gets a warning, not an error.
-    onCaughtError: (error, info) => console.warn('Caught by an error boundary:', error, info.componentStack),
-  }).render(
-    <StrictMode>
-      <PanelBoundary id="app" title="vmscope" className="panel-app">
-        <App />
-      </PanelBoundary>
-    </StrictMode>,
-  );
-}
+bootWorker();
+void import('./mount');
