@@ -2,6 +2,7 @@
 // bundle loads and runs while the app's (much bigger) bundle is still being fetched and run; the
 // client adopts that worker (src/state/boot.ts). The styles stay here, in the page's <head>.
 import { bootWorker } from '../state/boot';
+import { initTheme } from '../state/theme';
 import './styles.css';
 import './dock.css';
 import './compare.css';
@@ -9,4 +10,8 @@ import './chrome.css';
 import './layout.css';
 
 bootWorker();
+// Here rather than in mount.tsx: the first read of localStorage waits for the browser (a sync
+// call that can take tens of milliseconds), which costs nothing while the app's bundle loads; and
+// the page has its colours before the first render.
+initTheme();
 void import('./mount');

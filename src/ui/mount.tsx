@@ -1,11 +1,10 @@
 // The app itself, loaded by main.tsx once the worker is already starting: state, then React.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { followLessonLayout, initTheme, installTestHooks, startApp } from '../state';
+import { followLessonLayout, installTestHooks, startApp } from '../state';
 import { App } from './App';
 import { PanelBoundary } from './PanelBoundary';
 
-initTheme();
 followLessonLayout();
 installTestHooks();
 startApp();
