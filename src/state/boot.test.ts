@@ -1,7 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../worker/protocol';
-import { adoptBootWorker, adoptingFactory, bootWorker, resetBootForTests } from './boot';
+import {
+  adoptBootWorker,
+  adoptingFactory,
+  bootWorker,
+  FIRST_RUN_ID,
+  firstLoad,
+  resetBootForTests,
+} from './boot';
 import { type WorkerPort, WorkerClient } from './client';
+import { DEFAULT_SCENARIO } from './permalink';
 import { initialState, useVm } from './store';
 
 type Listener = (ev: never) => void;
@@ -35,7 +43,9 @@ describe('the early worker', () => {
   it('is handed out once; later adoptions get none', () => {
     const early = new FakeWorker('early');
     bootWorker(() => early);
-    expect(adoptBootWorker()).toBe(early);
+    const port = adoptBootWorker();
+    port?.postMessage({ type: 'pause', runId: 1 });
+    expect(early.sent).toEqual([{ type: 'pause', runId: 1 }]);
     expect(adoptBootWorker()).toBeNull();
   });
 
@@ -89,6 +99,76 @@ describe('the early worker', () => {
     client.send({ type: 'step', n: 1 });
     expect(early.sent).toHaveLength(before);
     expect((fresh[0] as FakeWorker).sent.at(-1)?.type).toBe('step');
+    client.dispose();
+  });
+});
+
+describe('the early first load', () => {
+  beforeEach(() => {
+    resetBootForTests();
+    useVm.setState({ ...initialState });
+  });
+
+  it("is a scenario link's load, or the default scenario's for an empty fragment", () => {
+    expect(firstLoad('#s=lazy-tlb&step=3')).toEqual({
+      type: 'load',
+      runId: FIRST_RUN_ID,
+      scenarioId: 'lazy-tlb',
+      step: 3,
+    });
+    expect(firstLoad('')?.scenarioId).toBe(DEFAULT_SCENARIO);
+    expect(firstLoad('')?.step).toBe(0);
+  });
+
+  it('is none for a link to another view or a bad link', () => {
+    expect(firstLoad('#ostep=seed1&step=2')).toBeNull();
+    expect(firstLoad('#image=example&step=1')).toBeNull();
+    expect(firstLoad('#s=munmap-shootdown&step=-4')).toBeNull();
+    expect(firstLoad('#nonsense')).toBeNull();
+  });
+
+  it("is posted with the worker, and is exactly the client's first load", () => {
+    const early = new FakeWorker('early');
+    bootWorker(() => early, '#s=lazy-tlb&step=3');
+    expect(early.sent).toEqual([firstLoad('#s=lazy-tlb&step=3')]);
+    const client = new WorkerClient({
+      createWorker: adoptingFactory(),
+      schedule: (fn) => fn(),
+      every: () => {},
+    });
+    client.load('lazy-tlb', 3);
+    // The same runId too, so the worker knows the copy is answered already.
+    expect(early.sent[1]).toEqual(early.sent[0]);
+    client.dispose();
+  });
+});
+
+describe('replies that come before the client listens', () => {
+  beforeEach(() => {
+    resetBootForTests();
+    useVm.setState({ ...initialState });
+  });
+
+  it('reach the client after its first load, and before later ones', async () => {
+    const early = new FakeWorker('early');
+    bootWorker(() => early, '#s=lazy-tlb&step=3');
+    // The worker answers the early load while the app is still loading.
+    early.reply({ type: 'loaded', runId: FIRST_RUN_ID, scenarios: [], scenarioId: 'lazy-tlb' });
+    early.reply({
+      type: 'snapshot',
+      runId: FIRST_RUN_ID,
+      snapshot: { scenarioId: 'lazy-tlb', step: 3 } as never,
+      playing: false,
+    });
+    const client = new WorkerClient({
+      createWorker: adoptingFactory(),
+      schedule: (fn) => fn(),
+      every: () => {},
+    });
+    client.load('lazy-tlb', 3);
+    expect(useVm.getState().snapshot).toBeNull();
+    await Promise.resolve();
+    expect(useVm.getState().snapshot?.step).toBe(3);
     client.dispose();
   });
 });

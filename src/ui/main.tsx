@@ -9,7 +9,7 @@ import './compare.css';
 import './chrome.css';
 import './layout.css';
 
-bootWorker();
+bootWorker(undefined, window.location.hash);
 // Here rather than in mount.tsx: the first read of localStorage waits for the browser (a sync
 // call that can take tens of milliseconds), which costs nothing while the app's bundle loads; and
 // the page has its colours before the first render.

@@ -296,7 +296,18 @@ function scheduleExplore(session: Session): void {
   setTimeout(slice, 0);
 }
 
+/** The last load handled, while nothing but pings came after it. */
+let firstLoadSeen: Extract<ToWorker, { type: 'load' }> | null = null;
+
+function sameLoad(
+  a: Extract<ToWorker, { type: 'load' }> | null,
+  b: Extract<ToWorker, { type: 'load' }>,
+): boolean {
+  return a !== null && a.scenarioId === b.scenarioId && a.step === b.step;
+}
+
 function handle(msg: ToWorker): void {
+  if (msg.type !== 'ping' && msg.type !== 'load') firstLoadSeen = null;
   if (msg.type === 'ping') {
     // The watchdog's heartbeat: answered whatever the run, as soon as it is read.
     post({ type: 'pong', runId: msg.runId, seq: msg.seq });
@@ -307,6 +318,10 @@ function handle(msg: ToWorker): void {
     return;
   }
   if (msg.type === 'load') {
+    // The page's entry posts the client's first load early (src/state/boot.ts); the client then
+    // posts it too, with the same runId (each of its loads has a new one): answered already.
+    if (msg.runId === runId && sameLoad(firstLoadSeen, msg)) return;
+    firstLoadSeen = msg;
     stopPlay();
     runId = msg.runId;
     const r = loadSession(msg.scenarioId, within(LOAD_EXPLORE_MS));
