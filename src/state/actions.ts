@@ -22,7 +22,8 @@ import {
   POLICY_LESSON,
   SPEEDS,
 } from '../worker/protocol';
-import { WorkerClient, type WorkerPort } from './client';
+import { adoptingFactory } from './boot';
+import { WorkerClient } from './client';
 import { nextHistorySeq } from './history';
 import { DEFAULT_SCENARIO, formatFragment, type Link, parseFragment } from './permalink';
 import { linkOf, positionOf } from './position';
@@ -30,9 +31,8 @@ import { DEFAULT_SPEED, type DockTab, useVm, type VmState } from './store';
 
 let client: WorkerClient | null = null;
 
-function createWorker(): WorkerPort {
-  return new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' });
-}
+/** The worker main.tsx started early the first time, then a new one (src/state/boot.ts). */
+const createWorker = adoptingFactory();
 
 function theClient(): WorkerClient {
   if (!client) client = new WorkerClient({ createWorker });

@@ -5,11 +5,11 @@
 // problem and its solved walks) or a machine image (its accesses, run once); step, back, seek,
 // play and run-until work on all three.
 import { scenarioList } from '../scenarios/index';
-import { type ArchSession, archEnd, archRunUntil, archSeek, archView, openArch } from './archCompare';
-import { type CompareSession, compareView, openCompare } from './compare';
-import { type ImageSession, imageEnd, imageRunUntil, imageSeek, imageView, openImage } from './image';
-import { openPolicy, type PolicySession, policyEnd, policyRunUntil, policySeek, policyView } from './policy';
-import { openOstep, type OstepSession, ostepEnd, ostepRunUntil, ostepSeek, ostepView } from './ostep';
+import type { ArchSession } from './archCompare';
+import type { CompareSession } from './compare';
+import type { ImageSession } from './image';
+import type { PolicySession } from './policy';
+import type { OstepSession } from './ostep';
 import {
   ARCH_LESSON,
   assertNever,
@@ -40,14 +40,18 @@ import { compactSnapshot, newWireMemo } from './wireSnapshot';
 
 declare const self: DedicatedWorkerGlobalScope;
 
+/** The code of the views other than a scenario (views.ts), loaded on first use. */
+type Views = typeof import('./views');
+
+/** A view other than a scenario carries the code that runs it (`v`), loaded before it opened. */
 type Active =
   | { kind: 'sim'; session: Session }
-  | { kind: 'ostep'; session: OstepSession }
-  | { kind: 'image'; session: ImageSession }
-  | { kind: 'policy'; session: PolicySession }
-  | { kind: 'arch'; session: ArchSession }
+  | { kind: 'ostep'; session: OstepSession; v: Views }
+  | { kind: 'image'; session: ImageSession; v: Views }
+  | { kind: 'policy'; session: PolicySession; v: Views }
+  | { kind: 'arch'; session: ArchSession; v: Views }
   /** The protocol comparison: whole runs, nothing to step. */
-  | { kind: 'compare'; session: CompareSession };
+  | { kind: 'compare'; session: CompareSession; v: Views };
 
 let active: Active | null = null;
 let runId = 0;
@@ -84,19 +88,19 @@ function postSnapshot(): void {
       return;
     }
     case 'ostep':
-      post({ type: 'ostep', runId, view: ostepView(active.session), playing });
+      post({ type: 'ostep', runId, view: active.v.ostepView(active.session), playing });
       return;
     case 'image':
-      post({ type: 'image', runId, view: imageView(active.session), playing });
+      post({ type: 'image', runId, view: active.v.imageView(active.session), playing });
       return;
     case 'policy':
-      post({ type: 'policy', runId, view: policyView(active.session), playing });
+      post({ type: 'policy', runId, view: active.v.policyView(active.session), playing });
       return;
     case 'arch':
-      post({ type: 'arch', runId, view: archView(active.session), playing });
+      post({ type: 'arch', runId, view: active.v.archView(active.session), playing });
       return;
     case 'compare':
-      post({ type: 'compare', runId, view: compareView(active.session), playing });
+      post({ type: 'compare', runId, view: active.v.compareView(active.session), playing });
       return;
     default:
       assertNever(active);
@@ -108,13 +112,13 @@ function atEnd(a: Active): boolean {
     case 'sim':
       return a.session.tl.end !== null && a.session.tl.m.step >= a.session.tl.end;
     case 'ostep':
-      return a.session.step >= ostepEnd(a.session);
+      return a.session.step >= a.v.ostepEnd(a.session);
     case 'image':
-      return a.session.step >= imageEnd(a.session);
+      return a.session.step >= a.v.imageEnd(a.session);
     case 'policy':
-      return a.session.step >= policyEnd(a.session);
+      return a.session.step >= a.v.policyEnd(a.session);
     case 'arch':
-      return a.session.step >= archEnd(a.session);
+      return a.session.step >= a.v.archEnd(a.session);
     case 'compare':
       return true;
     default:
@@ -128,16 +132,16 @@ function move(a: Active, n: number): void {
       stepBy(a.session, n);
       return;
     case 'ostep':
-      ostepSeek(a.session, a.session.step + n);
+      a.v.ostepSeek(a.session, a.session.step + n);
       return;
     case 'image':
-      imageSeek(a.session, a.session.step + n);
+      a.v.imageSeek(a.session, a.session.step + n);
       return;
     case 'policy':
-      policySeek(a.session, a.session.step + n);
+      a.v.policySeek(a.session, a.session.step + n);
       return;
     case 'arch':
-      archSeek(a.session, a.session.step + n);
+      a.v.archSeek(a.session, a.session.step + n);
       return;
     case 'compare':
       return;
@@ -152,16 +156,16 @@ function seekActive(a: Active, step: number): void {
       seekTo(a.session, step);
       return;
     case 'ostep':
-      ostepSeek(a.session, step);
+      a.v.ostepSeek(a.session, step);
       return;
     case 'image':
-      imageSeek(a.session, step);
+      a.v.imageSeek(a.session, step);
       return;
     case 'policy':
-      policySeek(a.session, step);
+      a.v.policySeek(a.session, step);
       return;
     case 'arch':
-      archSeek(a.session, step);
+      a.v.archSeek(a.session, step);
       return;
     case 'compare':
       return;
@@ -176,17 +180,17 @@ function runUntilActive(a: Active, until: RunUntil): void {
       stoppedBy = runUntil(a.session, until, breaks);
       return;
     case 'ostep':
-      ostepRunUntil(a.session, until);
+      a.v.ostepRunUntil(a.session, until);
       return;
     case 'image':
       // The image view has only faults to run to: any other kind runs to the end.
-      imageRunUntil(a.session, until === 'fault' ? 'fault' : 'end');
+      a.v.imageRunUntil(a.session, until === 'fault' ? 'fault' : 'end');
       return;
     case 'policy':
-      policyRunUntil(a.session, until);
+      a.v.policyRunUntil(a.session, until);
       return;
     case 'arch':
-      archRunUntil(a.session, until);
+      a.v.archRunUntil(a.session, until);
       return;
     case 'compare':
       return;
@@ -205,12 +209,12 @@ function pasted(
     case 'sim':
       return { ok: false, error: 'a scenario takes no pasted input' };
     case 'ostep': {
-      const r = openOstep({ kind: 'pasted', text }, seq);
-      return r.ok ? { ok: true, active: { kind: 'ostep', session: r.session } } : r;
+      const r = a.v.openOstep({ kind: 'pasted', text }, seq);
+      return r.ok ? { ok: true, active: { kind: 'ostep', session: r.session, v: a.v } } : r;
     }
     case 'image': {
-      const r = openImage({ kind: 'pasted', text }, seq);
-      return r.ok ? { ok: true, active: { kind: 'image', session: r.session } } : r;
+      const r = a.v.openImage({ kind: 'pasted', text }, seq);
+      return r.ok ? { ok: true, active: { kind: 'image', session: r.session, v: a.v } } : r;
     }
     case 'policy':
       return { ok: false, error: 'the replacement view takes no pasted input' };
@@ -292,7 +296,18 @@ function scheduleExplore(session: Session): void {
   setTimeout(slice, 0);
 }
 
+/** The last load handled, while nothing but pings came after it. */
+let firstLoadSeen: Extract<ToWorker, { type: 'load' }> | null = null;
+
+function sameLoad(
+  a: Extract<ToWorker, { type: 'load' }> | null,
+  b: Extract<ToWorker, { type: 'load' }>,
+): boolean {
+  return a !== null && a.scenarioId === b.scenarioId && a.step === b.step;
+}
+
 function handle(msg: ToWorker): void {
+  if (msg.type !== 'ping' && msg.type !== 'load') firstLoadSeen = null;
   if (msg.type === 'ping') {
     // The watchdog's heartbeat: answered whatever the run, as soon as it is read.
     post({ type: 'pong', runId: msg.runId, seq: msg.seq });
@@ -303,6 +318,10 @@ function handle(msg: ToWorker): void {
     return;
   }
   if (msg.type === 'load') {
+    // The page's entry posts the client's first load early (src/state/boot.ts); the client then
+    // posts it too, with the same runId (each of its loads has a new one): answered already.
+    if (msg.runId === runId && sameLoad(firstLoadSeen, msg)) return;
+    firstLoadSeen = msg;
     stopPlay();
     runId = msg.runId;
     const r = loadSession(msg.scenarioId, within(LOAD_EXPLORE_MS));
@@ -320,42 +339,57 @@ function handle(msg: ToWorker): void {
   if (msg.type === 'ostepLoad') {
     stopPlay();
     runId = msg.runId;
-    const r = openOstep(msg.source);
+    const v = views;
+    if (!v) {
+      post({ type: 'error', runId, message: viewsFailure });
+      return;
+    }
+    const r = v.openOstep(msg.source);
     if (!r.ok) {
       post({ type: 'error', runId, message: r.error });
       return;
     }
-    active = { kind: 'ostep', session: r.session };
+    active = { kind: 'ostep', session: r.session, v };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: OSTEP_LESSON });
-    ostepSeek(r.session, msg.step);
+    v.ostepSeek(r.session, msg.step);
     postSnapshot();
     return;
   }
   if (msg.type === 'imageLoad') {
     stopPlay();
     runId = msg.runId;
-    const r = openImage(msg.source);
+    const v = views;
+    if (!v) {
+      post({ type: 'error', runId, message: viewsFailure });
+      return;
+    }
+    const r = v.openImage(msg.source);
     if (!r.ok) {
       post({ type: 'error', runId, message: r.error });
       return;
     }
-    active = { kind: 'image', session: r.session };
+    active = { kind: 'image', session: r.session, v };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: IMAGE_LESSON });
-    imageSeek(r.session, msg.step);
+    v.imageSeek(r.session, msg.step);
     postSnapshot();
     return;
   }
   if (msg.type === 'policyLoad') {
     stopPlay();
     runId = msg.runId;
-    const r = openPolicy(msg.source);
+    const v = views;
+    if (!v) {
+      post({ type: 'error', runId, message: viewsFailure });
+      return;
+    }
+    const r = v.openPolicy(msg.source);
     if (!r.ok) {
       post({ type: 'error', runId, message: r.error });
       return;
     }
-    active = { kind: 'policy', session: r.session };
+    active = { kind: 'policy', session: r.session, v };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: POLICY_LESSON });
-    policySeek(r.session, msg.step);
+    v.policySeek(r.session, msg.step);
     postSnapshot();
     return;
   }
@@ -367,26 +401,36 @@ function handle(msg: ToWorker): void {
   if (msg.type === 'archLoad') {
     stopPlay();
     runId = msg.runId;
-    const r = openArch(msg.source);
+    const v = views;
+    if (!v) {
+      post({ type: 'error', runId, message: viewsFailure });
+      return;
+    }
+    const r = v.openArch(msg.source);
     if (!r.ok) {
       post({ type: 'error', runId, message: r.error });
       return;
     }
-    active = { kind: 'arch', session: r.session };
+    active = { kind: 'arch', session: r.session, v };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: ARCH_LESSON });
-    archSeek(r.session, msg.step);
+    v.archSeek(r.session, msg.step);
     postSnapshot();
     return;
   }
   if (msg.type === 'compareLoad') {
     stopPlay();
     runId = msg.runId;
-    const r = openCompare(msg.source);
+    const v = views;
+    if (!v) {
+      post({ type: 'error', runId, message: viewsFailure });
+      return;
+    }
+    const r = v.openCompare(msg.source);
     if (!r.ok) {
       post({ type: 'error', runId, message: r.error });
       return;
     }
-    active = { kind: 'compare', session: r.session };
+    active = { kind: 'compare', session: r.session, v };
     post({ type: 'loaded', runId, scenarios: scenarioList(), scenarioId: COMPARE_LESSON });
     postSnapshot();
     return;
@@ -460,10 +504,59 @@ function handle(msg: ToWorker): void {
   postSnapshot();
 }
 
-self.onmessage = (ev: MessageEvent<ToWorker>) => {
+function handleSafely(msg: ToWorker): void {
   try {
-    handle(ev.data);
+    handle(msg);
   } catch (err) {
     post({ type: 'error', runId, message: `simulation error: ${(err as Error).message}` });
   }
+}
+
+/** The views' code (views.ts), once loaded. */
+let views: Views | null = null;
+/** Why the views' code could not be loaded (the error a view's load is answered with). */
+let viewsFailure = 'the code of this view could not be loaded';
+/** Messages that came while the views' code loads: handled in order once it has. */
+let queued: ToWorker[] | null = null;
+
+function needsViews(msg: ToWorker): boolean {
+  switch (msg.type) {
+    case 'ostepLoad':
+    case 'imageLoad':
+    case 'policyLoad':
+    case 'archLoad':
+    case 'compareLoad':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Loads the views' code, queueing every message (pings too, so the order never changes) until it
+ * has loaded or failed; then handles the queue. If it failed, the queued loads of views are
+ * answered with an error, and the next one tries again.
+ */
+function loadViews(first: ToWorker): void {
+  queued = [first];
+  import('./views')
+    .then(
+      (v) => {
+        views = v;
+      },
+      (err: unknown) => {
+        viewsFailure = `the code of this view could not be loaded: ${(err as Error).message}`;
+      },
+    )
+    .finally(() => {
+      const list = queued ?? [];
+      queued = null;
+      for (const msg of list) handleSafely(msg);
+    });
+}
+
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  if (queued) queued.push(ev.data);
+  else if (views === null && needsViews(ev.data)) loadViews(ev.data);
+  else handleSafely(ev.data);
 };

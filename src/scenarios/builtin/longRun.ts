@@ -11,6 +11,14 @@ const BODY = 16;
 /** Steps before the loops start: each core switches to its thread (measured, and tested). */
 const SETUP = 6;
 
+/**
+ * 1000000 as "1,000,000", the same text as toLocaleString('en'), without Intl: the worker builds
+ * these specs as it starts, and Intl's first use loads locale data (tens of milliseconds).
+ */
+export function withCommas(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
 const va = (page: number) => `0x${((BASE + page) * 4096 + 8).toString(16)}`;
 
 function body(t: number): OpSpec[] {
@@ -33,8 +41,8 @@ export function longRunSpec(id: string, steps: number): ScenarioSpec {
   const pad: OpSpec[] = Array.from({ length: rest }, (_, i) => ({ op: 'read', va: va(i % PAGES) }));
   return {
     id,
-    title: `Load test: a ${steps.toLocaleString('en')}-step run`,
-    summary: `A load test, not a lesson: two threads of one process read and write 32 pages in a loop for ${steps.toLocaleString('en')} steps, through a TLB of 8 entries, so most accesses miss and walk the page table. It exists to measure seeking and the worker's memory on a long run (npm run bench:ui): the past is kept as a bounded number of checkpoints, and a seek replays from the nearest one.`,
+    title: `Load test: a ${withCommas(steps)}-step run`,
+    summary: `A load test, not a lesson: two threads of one process read and write 32 pages in a loop for ${withCommas(steps)} steps, through a TLB of 8 entries, so most accesses miss and walk the page table. It exists to measure seeking and the worker's memory on a long run (npm run bench:ui): the past is kept as a bounded number of checkpoints, and a seek replays from the nearest one.`,
     seed: 1,
     machine: { cores: 2, frames: 128, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
     processes: [
