@@ -4,12 +4,24 @@
 // or two of sixteen cores, so the panels (memoised on these objects) redraw only those.
 import type { Snapshot } from '../core/view/snapshot';
 
+// A view's JSON, once per object: the previous snapshot's views are compared again next time.
+const jsonOf = new WeakMap<object, string>();
+function json(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  let text = jsonOf.get(v);
+  if (text === undefined) {
+    text = JSON.stringify(v);
+    jsonOf.set(v, text);
+  }
+  return text;
+}
+
 function shareList<T>(next: readonly T[], prev: readonly T[] | undefined): T[] {
   if (!prev) return next as T[];
   let same = next.length === prev.length;
   const out = next.map((x, i) => {
     const old = prev[i];
-    if (old !== undefined && (old === x || JSON.stringify(old) === JSON.stringify(x))) return old;
+    if (old !== undefined && (old === x || json(old) === json(x))) return old;
     same = false;
     return x;
   });
@@ -18,7 +30,7 @@ function shareList<T>(next: readonly T[], prev: readonly T[] | undefined): T[] {
 
 /** `next`, or `prev` when they are equal (as JSON). */
 function same<T>(next: T, prev: T | undefined): T {
-  return prev !== undefined && JSON.stringify(prev) === JSON.stringify(next) ? prev : next;
+  return prev !== undefined && json(prev) === json(next) ? prev : next;
 }
 
 /** `next` with its TLB, core and thread views shared with `prev` where they are unchanged. */

@@ -173,19 +173,19 @@ const PageTableView = memo(function PageTableView({
     if (svg && z) select(svg).call(z.transform, zoomIdentity.translate(v.x, v.y).scale(v.k));
   }, []);
 
-  const fit = useCallback(() => {
-    manual.current = false;
-    if (drawn) apply(fitView(drawn.lay, room.width - TOOLS_W, room.height, drawn.focus));
-  }, [drawn, room, apply]);
-
-  // A new layout or panel size: re-fit unless the user chose a view; then, on a new step, pan to
-  // the walk if it is out of view and "follow walk" is on.
   // The automatic fit is drawn at once (see `shown` below); d3 only learns it, with no zoom
   // event, so a step renders the tree once rather than again when d3 reports the new transform.
   const fitted = useMemo(
     () => (drawn ? fitView(drawn.lay, room.width - TOOLS_W, room.height, drawn.focus) : null),
     [drawn, room],
   );
+  const fit = useCallback(() => {
+    manual.current = false;
+    if (fitted) apply(fitted);
+  }, [fitted, apply]);
+
+  // A new layout or panel size: re-fit unless the user chose a view; then, on a new step, pan to
+  // the walk if it is out of view and "follow walk" is on.
   useLayoutEffect(() => {
     if (!drawn) return;
     const step = snapshot?.step ?? null;

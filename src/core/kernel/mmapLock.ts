@@ -27,13 +27,17 @@ function heldBy(stack: readonly Frame[]): MmapLockMode | null {
   return mode;
 }
 
+/** The other cores running a thread of `core`'s process (none when `core` runs no thread). */
+function otherCoresOfMm(m: Machine, core: Core): Core[] {
+  if (core.tid < 0) return [];
+  const pid = threadOf(m, core.tid).pid;
+  return m.cores.filter((c) => c !== core && c.tid >= 0 && threadOf(m, c.tid).pid === pid);
+}
+
 /** Another core of `core`'s mm holding its mmap_lock, and how; null when a writer may take it. */
 export function mmapLockHolder(m: Machine, core: Core): { core: number; mode: MmapLockMode } | null {
-  if (core.tid < 0) return null;
-  const pid = threadOf(m, core.tid).pid;
   let reader: { core: number; mode: MmapLockMode } | null = null;
-  for (const c of m.cores) {
-    if (c === core || c.tid < 0 || threadOf(m, c.tid).pid !== pid) continue;
+  for (const c of otherCoresOfMm(m, core)) {
     const mode = heldBy(c.stack);
     if (mode === 'write') return { core: c.id, mode };
     if (mode === 'read' && !reader) reader = { core: c.id, mode };
@@ -47,13 +51,7 @@ export function mmapLockHolder(m: Machine, core: Core): { core: number; mode: Mm
  * rwsem does against writer starvation). The fault waits with interrupts on, so it takes IPIs.
  */
 export function faultWaitsForMmapLock(m: Machine, core: Core): boolean {
-  if (core.tid < 0) return false;
-  const pid = threadOf(m, core.tid).pid;
-  for (const c of m.cores) {
-    if (c === core || c.tid < 0 || threadOf(m, c.tid).pid !== pid) continue;
-    if (c.stack.some((f) => f.fn === 'fork' || f.fn === 'mprotect')) return true;
-  }
-  return false;
+  return otherCoresOfMm(m, core).some((c) => c.stack.some((f) => f.fn === 'fork' || f.fn === 'mprotect'));
 }
 
 /** Whether a writer syscall's frame sits at its entry, asleep on (or about to take) the lock. */
