@@ -69,8 +69,10 @@ export function App() {
   const policy = useVm(isPolicy);
   const arch = useVm(isArch);
   const compare = useVm(isCompare);
+  // While playing, the highlights skip their fades (app-playing in styles.css).
+  const playing = useVm((s) => s.playing);
   return (
-    <div className="app">
+    <div className={playing ? 'app app-playing' : 'app'}>
       <Header />
       <Banner />
       {!compare && <Controls />}

@@ -4,9 +4,8 @@
 // its step; Up / Down move between rows (the list is one Tab stop). Past rows are virtualized (fixed row height), so a
 // window of 2000 events stays fast; the current step's rows are always rendered.
 import { type KeyboardEvent, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { SimEvent } from '../core/events';
-import { requestHistory, seek, useHistory, useVm } from '../state';
+import { requestHistory, seek, useHistory } from '../state';
 import './eventLog.css';
 import { categoryOf, eventFields } from './format';
 import {
@@ -22,8 +21,8 @@ import {
 } from './logFilter';
 import { useSize } from './useSize';
 
-const NO_EVENTS: readonly SimEvent[] = [];
 /** How many steps back the log reaches (the worker caps a request at 500). */
+const NO_EVENTS: readonly SimEvent[] = [];
 const SPANS = [50, 200, 500] as const;
 const DEFAULT_SPAN = 200;
 /** Past rows are one line of this height (px): at least 24, a comfortable target. */
@@ -98,15 +97,18 @@ function moveFocus(e: KeyboardEvent<HTMLButtonElement>): void {
   next.focus();
 }
 
-export function EventLog() {
-  const { step, scenarioId, events, playing } = useVm(
-    useShallow((s) => ({
-      step: s.snapshot?.step ?? 0,
-      scenarioId: s.snapshot?.scenarioId ?? null,
-      events: s.snapshot?.events ?? NO_EVENTS,
-      playing: s.playing,
-    })),
-  );
+/** The step shown comes from LogPanel, which holds it back while playing (redrawn a few times a second). */
+export function EventLog({
+  step,
+  scenarioId,
+  events,
+  playing,
+}: {
+  step: number;
+  scenarioId: string | null;
+  events: readonly SimEvent[];
+  playing: boolean;
+}) {
   const view = useHistory((s) => s.view);
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER);
   const [span, setSpan] = useState<number>(DEFAULT_SPAN);

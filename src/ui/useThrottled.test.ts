@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Throttle, throttleTo, throttleWait } from './useThrottled';
+import { STAGGER_MS, type Throttle, throttleTo, throttleWait } from './useThrottled';
 
 describe('throttleTo', () => {
   it('passes every value at once when not throttled', () => {
@@ -24,5 +24,21 @@ describe('throttleTo', () => {
   it('keeps its state object when nothing changes (the same value again)', () => {
     const s: Throttle<string> = { shown: 'a', at: 5 };
     expect(throttleTo(s, 'a', 500, 10_000)).toBe(s);
+  });
+});
+
+describe('throttled panels take turns', () => {
+  it('holds a due value while another panel redrew less than STAGGER_MS ago', () => {
+    const s: Throttle<number> = { shown: 1, at: 0 };
+    // Due (500 ms passed), but another panel redrew 10 ms ago: wait out the stagger.
+    expect(throttleTo(s, 2, 500, 1000, 990)).toBe(s);
+    expect(throttleWait(s, 500, 1000, 990)).toBe(STAGGER_MS - 10);
+    // Once the stagger is over it shows.
+    expect(throttleTo(s, 2, 500, 990 + STAGGER_MS, 990)).toEqual({ shown: 2, at: 990 + STAGGER_MS });
+  });
+
+  it('ignores the other panels when not throttled (paused or stepping)', () => {
+    const s: Throttle<number> = { shown: 1, at: 0 };
+    expect(throttleTo(s, 2, 0, 1000, 999).shown).toBe(2);
   });
 });
