@@ -289,6 +289,9 @@ function sameLink(a: Link | null, b: Link | null): boolean {
 
 let started = false;
 
+/** How long the URL's fragment waits for the steps to stop before it follows them. */
+export const LINK_DELAY_MS = 150;
+
 /**
  * Starts the app's state: opens the permalink in the fragment and keeps the fragment in sync with
  * the current step (history.replaceState, so stepping does not fill the back button's history).
@@ -298,17 +301,34 @@ export function startApp(): void {
   started = true;
   openFragment(window.location.hash);
 
-  useVm.subscribe((s, prev) => {
-    // Not while playing: replaceState costs milliseconds a frame, and the link is of a paused step.
-    if (s.playing) return;
-    const link = linkOf(s);
-    // A new banner may say a link was not followed: then the fragment goes back to what is shown.
-    if (!link || (sameLink(link, linkOf(prev)) && s.banner === prev.banner && !prev.playing)) return;
+  // The write waits until the steps stop for LINK_DELAY_MS: a replaceState costs a few ms, and a
+  // click on Step should spend them on the panels, not on a URL nobody reads between clicks.
+  let pending: ReturnType<typeof setTimeout> | null = null;
+  const writeLink = () => {
+    pending = null;
+    const s = useVm.getState();
+    const link = s.playing ? null : linkOf(s);
+    if (!link) return;
     const fragment = formatFragment(link);
     if (window.location.hash !== fragment) {
       const { pathname, search } = window.location;
       window.history.replaceState(window.history.state, '', `${pathname}${search}${fragment}`);
     }
+  };
+  useVm.subscribe((s, prev) => {
+    // Not while playing: the link is of a paused step.
+    if (s.playing) return;
+    // A new banner may say a link was not followed: then the fragment goes back to what is shown.
+    const link = linkOf(s);
+    if (!link || (sameLink(link, linkOf(prev)) && s.banner === prev.banner && !prev.playing)) return;
+    if (pending !== null) clearTimeout(pending);
+    pending = setTimeout(writeLink, LINK_DELAY_MS);
+  });
+  // Leaving the page (or hiding it) writes a waiting link at once, so it is never lost.
+  window.addEventListener('pagehide', () => {
+    if (pending === null) return;
+    clearTimeout(pending);
+    writeLink();
   });
 
   // A fragment edited by hand (or a pasted link in the same tab).

@@ -157,7 +157,7 @@ describe('replies that come before the client listens', () => {
     early.reply({
       type: 'snapshot',
       runId: FIRST_RUN_ID,
-      snapshot: { scenarioId: 'lazy-tlb', step: 3 } as never,
+      snapshot: { scenarioId: 'lazy-tlb', step: 3, procs: [] } as never,
       playing: false,
     });
     const client = new WorkerClient({

@@ -54,7 +54,7 @@ class FakeWorker implements WorkerPort {
 }
 
 function snap(step: number, scenarioId = 'munmap-shootdown'): Snapshot {
-  return { scenarioId, step } as Snapshot;
+  return { scenarioId, step, procs: [] } as unknown as Snapshot;
 }
 
 function ostepView(step: number, builtin: 'seed1' | null, pasteSeq: number | null = null): OstepView {

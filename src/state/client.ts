@@ -32,10 +32,11 @@ import {
   POLICY_LESSON,
   type PolicySource,
   type ToWorker,
+  type TreeCache,
   type WorkerTestHook,
   withReused,
 } from '../worker/protocol';
-import { receiveHistory } from './history';
+import { followStep, receiveHistory } from './history';
 import { shareSnapshot } from './shareSnapshot';
 import { DEFAULT_SCENARIO, quote } from './permalink';
 import { useVm } from './store';
@@ -120,6 +121,8 @@ export class WorkerClient {
   private pending: { shown: Shown; playing: boolean } | null = null;
   /** The last snapshot received in this run: the base the next one's `reuse` refers to. */
   private lastSnapshot: Snapshot | null = null;
+  /** The last tree received of each process in this run: what a snapshot's `reuse` refers to. */
+  private trees: TreeCache = new Map();
   /** Pasted texts sent and not yet answered, by paste number (to restore one after a crash). */
   private pastes = new Map<number, string>();
   private pasteSeq = 0;
@@ -197,6 +200,7 @@ export class WorkerClient {
     if (!this.worker) this.spawn();
     this.runId += 1;
     this.lastSnapshot = null;
+    this.trees = new Map();
     this.requested = target;
     this.loadedOk = false;
     this.pending = null;
@@ -288,6 +292,7 @@ export class WorkerClient {
     this.worker = w;
     // A new worker remembers no snapshot: nothing it sends refers to an older one.
     this.lastSnapshot = null;
+    this.trees = new Map();
     this.dog = new Watchdog((seq) => w.postMessage({ type: 'ping', runId: this.runId, seq }), this.now, {
       ...DEFAULT_LIMITS,
       ...this.opts.watchdog,
@@ -326,9 +331,9 @@ export class WorkerClient {
         if (useVm.getState().ptPid !== null) this.send({ type: 'showPid', pid: useVm.getState().ptPid });
         return;
       case 'snapshot': {
-        // The previous snapshot of this run (messages arrive in order; withReused fills it in).
+        // The previous snapshot and trees of this run (messages arrive in order; withReused fills them in).
         const snapshot = shareSnapshot(
-          withReused(msg.snapshot, msg.reuse, this.lastSnapshot),
+          withReused(msg.snapshot, msg.reuse, this.lastSnapshot, this.trees),
           this.lastSnapshot,
         );
         this.lastSnapshot = snapshot;
@@ -428,13 +433,16 @@ export class WorkerClient {
 
   private apply(p: { shown: Shown; playing: boolean }): void {
     switch (p.shown.kind) {
-      case 'snapshot':
+      case 'snapshot': {
+        const before = useVm.getState().snapshot;
+        if (before) followStep(before, p.shown.snapshot.step);
         useVm.setState({
           snapshot: p.shown.snapshot,
           playing: p.playing,
           breakpointHit: p.shown.breakpoint,
         });
         return;
+      }
       case 'ostep':
         useVm.setState({ ostep: p.shown.view, snapshot: null, playing: p.playing });
         return;

@@ -4,7 +4,7 @@
 // older load: the client drops those by runId first) never replaces a newer one.
 import { create } from 'zustand';
 import type { SimEvent } from '../core/events';
-import type { FromWorker } from '../worker/protocol';
+import { type FromWorker, MAX_HISTORY_EVENTS, MAX_HISTORY_STEPS } from '../worker/protocol';
 
 /** What the log shows: the events of steps from..to of one scenario, or why there are none. */
 export interface HistoryView {
@@ -54,4 +54,41 @@ export function receiveHistory(msg: HistoryReply): boolean {
       : { scenarioId, from: 0, to: -1, events: [], truncatedBefore: null, error: r.error },
   });
   return true;
+}
+
+/**
+ * A step forward by one, from `prev` to step `prev.step + 1`: when the log's window ends just
+ * before `prev`, it gains `prev`'s events here, so the log needs no request to the worker. (Step
+ * after step, the window then stays whole; a jump, a seek back or a cap reached asks again.) The
+ * worker's caps hold: steps older than MAX_HISTORY_STEPS drop out, and at most MAX_HISTORY_EVENTS
+ * events are kept, the latest, whole steps only.
+ */
+export function followStep(
+  prev: { scenarioId: string; step: number; events: readonly SimEvent[] },
+  step: number,
+): void {
+  const { view, scenarioId } = useHistory.getState();
+  if (
+    step !== prev.step + 1 ||
+    !view ||
+    view.error !== null ||
+    view.truncatedBefore !== null ||
+    view.scenarioId !== prev.scenarioId ||
+    scenarioId !== prev.scenarioId ||
+    view.to !== prev.step - 1
+  )
+    return;
+  const from = Math.max(view.from, prev.step - MAX_HISTORY_STEPS + 1);
+  let events = view.events.filter((e) => e.step >= from).concat(prev.events);
+  let truncatedBefore: number | null = null;
+  if (events.length > MAX_HISTORY_EVENTS) {
+    // Drop whole steps from the old end, as the worker does.
+    const cut = events.length - MAX_HISTORY_EVENTS;
+    const firstKept = (events[cut - 1]?.step ?? from) + 1;
+    events = events.filter((e) => e.step >= firstKept);
+    truncatedBefore = firstKept;
+  }
+  useHistory.setState({
+    view: { ...view, from: truncatedBefore ?? from, to: prev.step, events, truncatedBefore },
+  });
 }

@@ -27,8 +27,6 @@ const SPANS = [50, 200, 500] as const;
 const DEFAULT_SPAN = 200;
 /** Past rows are one line of this height (px): at least 24, a comfortable target. */
 const ROW_H = 26;
-/** While playing, ask for the past at most this often (ms). */
-const PLAY_THROTTLE_MS = 300;
 
 // Memoised: a past row keeps its event object while the history answer is the same, so a new
 // step only moves the rows (their `top`) instead of rewriting every row's text.
@@ -102,33 +100,28 @@ export function EventLog({
   step,
   scenarioId,
   events,
-  playing,
 }: {
   step: number;
   scenarioId: string | null;
   events: readonly SimEvent[];
-  playing: boolean;
 }) {
   const view = useHistory((s) => s.view);
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER);
   const [span, setSpan] = useState<number>(DEFAULT_SPAN);
 
-  // Ask for the steps before this one (throttled while playing).
-  const lastAsk = useRef(0);
+  // Ask for the steps before this one, unless the log already holds them all (a step forward
+  // adds the previous step's events without asking: followStep). LogPanel holds the step back
+  // while playing.
+  const covered =
+    view !== null &&
+    view.scenarioId === scenarioId &&
+    view.error === null &&
+    view.to === step - 1 &&
+    view.from <= Math.max(1, step - span);
   useEffect(() => {
-    if (scenarioId === null || step <= 1) return;
-    const ask = () => {
-      lastAsk.current = performance.now();
-      requestHistory(Math.max(1, step - span), step - 1);
-    };
-    const wait = playing ? Math.max(0, PLAY_THROTTLE_MS - (performance.now() - lastAsk.current)) : 0;
-    if (wait === 0) {
-      ask();
-      return;
-    }
-    const t = setTimeout(ask, wait);
-    return () => clearTimeout(t);
-  }, [scenarioId, step, span, playing]);
+    if (scenarioId === null || step <= 1 || covered) return;
+    requestHistory(Math.max(1, step - span), step - 1);
+  }, [scenarioId, step, span, covered]);
 
   // The past as far as the latest answer covers it (an answer for another step is cut to fit).
   const past = useMemo(

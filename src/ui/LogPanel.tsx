@@ -94,7 +94,7 @@ const LogView = memo(function LogView({
           );
         })}
       </ol>
-      <EventLog step={step} scenarioId={scenarioId} events={events} playing={playing} />
+      <EventLog step={step} scenarioId={scenarioId} events={events} />
     </section>
   );
 });

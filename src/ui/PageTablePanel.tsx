@@ -84,6 +84,15 @@ function walkCaption(s: Snapshot, proc: ProcView): string {
  */
 export const TREE_PLAY_REDRAW_MS = 500;
 
+/** Boxes the user collapsed or opened and ranges they expanded, in process `pid`. */
+interface Choices {
+  pid: number | null;
+  collapsed: ReadonlyMap<string, boolean>;
+  expanded: ReadonlySet<string>;
+}
+
+const NO_CHOICES: Choices = { pid: null, collapsed: new Map(), expanded: new Set() };
+
 export function PageTablePanel() {
   const { live, ptPid, playing } = useVm(
     useShallow((s) => ({ live: s.snapshot, ptPid: s.ptPid, playing: s.playing })),
@@ -104,15 +113,13 @@ const PageTableView = memo(function PageTableView({
   const proc = snapshot ? pickProc(snapshot, ptPid) : null;
   const pid = proc?.pid ?? null;
 
-  // The user's collapse choices and expanded ranges, per process shown (reset when it changes).
-  const [collapsed, setCollapsed] = useState<ReadonlyMap<string, boolean>>(new Map());
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  // The user's collapse choices and expanded ranges, for the process they were made in: another
+  // process starts from the defaults. (Held with their pid, not reset by an effect: in "auto",
+  // stress-16 changes process nearly every step, and an effect would draw each step twice.)
+  const [choices, setChoices] = useState<Choices>(NO_CHOICES);
   const [follow, setFollow] = useState(true);
-  useEffect(() => {
-    if (pid === null) return;
-    setCollapsed(new Map());
-    setExpanded(new Set());
-  }, [pid]);
+  const mine = choices.pid === pid ? choices : NO_CHOICES;
+  const { collapsed, expanded } = mine;
 
   const lastWalk = useRef<{ pid: number; tables: ReadonlySet<number> } | null>(null);
   const lastRoot = useRef<{ pid: number; root: PtNodeView } | null>(null);
@@ -266,15 +273,23 @@ const PageTableView = memo(function PageTableView({
   // Stable across steps (it reads the layout through a ref), so unchanged boxes need not redraw.
   const drawnRef = useRef(drawn);
   drawnRef.current = drawn;
+  const pidRef = useRef(pid);
+  pidRef.current = pid;
   const onToggle = useCallback((key: string) => {
     const now = drawnRef.current?.lay.nodes.find((n) => n.box.key === key)?.box.collapsed ?? false;
-    setCollapsed((m) => new Map(m).set(key, !now));
+    const pid = pidRef.current;
+    setChoices((c) => {
+      const base = c.pid === pid ? c : { ...NO_CHOICES, pid };
+      return { ...base, collapsed: new Map(base.collapsed).set(key, !now) };
+    });
   }, []);
   const onRange = useCallback((key: string) => {
-    setExpanded((s) => {
-      const next = new Set(s);
+    const pid = pidRef.current;
+    setChoices((c) => {
+      const base = c.pid === pid ? c : { ...NO_CHOICES, pid };
+      const next = new Set(base.expanded);
       if (!next.delete(key)) next.add(key);
-      return next;
+      return { ...base, expanded: next };
     });
   }, []);
 
@@ -366,7 +381,8 @@ const PageTableView = memo(function PageTableView({
               ))}
               {nodes.map((n) => (
                 <PtBox
-                  key={n.box.walkPos >= 0 && !playing ? `${n.box.key}@${step}` : n.box.key}
+                  key={n.box.key}
+                  pulse={n.box.walkPos >= 0 && !playing ? step : 0}
                   n={n}
                   rows={visibleRows(n.y, n.tops, rect)}
                   onToggle={onToggle}

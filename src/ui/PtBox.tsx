@@ -30,26 +30,79 @@ function indexText(r: Row): string {
   return r.last > r.index ? `${r.index}–${r.last}` : `[${r.index}]`;
 }
 
+const BOX_W = CELL - 2;
+const BOX_H = ROW - 9;
+const BOX_Y = 4;
+const BOX_R = 3;
+
+/** Advance of one character of the 11 px monospace flag font (0.6 em, as DejaVu Sans Mono). */
+const CHAR_W = 6.6;
+
+interface FlagDrawing {
+  /** One path: a rounded box around each set flag. */
+  boxes: string;
+  /** The set flags' letters and, per letter, its x (each letter centred on its own x). */
+  on: { text: string; x: string };
+  off: { text: string; x: string };
+}
+
+function letters(names: readonly string[], centre: (name: string) => number): { text: string; x: string } {
+  let text = '';
+  const xs: number[] = [];
+  for (const f of names) {
+    const mid = centre(f);
+    for (let c = 0; c < f.length; c++) {
+      text += f[c];
+      xs.push(mid + (c - (f.length - 1) / 2) * CHAR_W);
+    }
+  }
+  return { text, x: xs.join(' ') };
+}
+
+/** How a row's flags are drawn, cached per set of flags (a tree has only a few distinct sets). */
+const drawings = new Map<string, FlagDrawing>();
+function flagDrawing(flags: readonly string[]): FlagDrawing {
+  const id = flags.join(' ');
+  const cached = drawings.get(id);
+  if (cached) return cached;
+  const centre = (f: string) =>
+    FLAGS_X + FLAG_ORDER.indexOf(f as (typeof FLAG_ORDER)[number]) * CELL + BOX_W / 2;
+  const set = FLAG_ORDER.filter((f) => flags.includes(f));
+  const clear = FLAG_ORDER.filter((f) => !flags.includes(f));
+  let boxes = '';
+  const r = BOX_R;
+  for (const f of set) {
+    const x = centre(f) - BOX_W / 2;
+    boxes += `M${x + r},${BOX_Y}h${BOX_W - 2 * r}a${r},${r} 0 0 1 ${r},${r}v${BOX_H - 2 * r}a${r},${r} 0 0 1 ${-r},${r}`;
+    boxes += `h${-(BOX_W - 2 * r)}a${r},${r} 0 0 1 ${-r},${-r}v${-(BOX_H - 2 * r)}a${r},${r} 0 0 1 ${r},${-r}z`;
+  }
+  const d = { boxes, on: letters(set, centre), off: letters(clear, centre) };
+  drawings.set(id, d);
+  return d;
+}
+
+/**
+ * The eight flags of a row in fixed places: one path for the boxes of the set ones, one text for
+ * the set letters and one for the clear ones, each letter placed by the text's x list. Three SVG
+ * elements rather than one group per flag: a step that redraws the tree lays out far less.
+ */
 function FlagCells({ flags }: { flags: readonly string[] }) {
+  const d = flagDrawing(flags);
   return (
     // Hidden from assistive tech: the row's label (its title) names the set flags in words.
     // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG group of text, not focusable
     <g className="pt-flagcells" aria-hidden="true">
-      {FLAG_ORDER.map((f, i) => {
-        const on = flags.includes(f);
-        return (
-          <g
-            key={f}
-            transform={`translate(${FLAGS_X + i * CELL}, 0)`}
-            className={on ? 'pt-flag-on' : 'pt-flag-off'}
-          >
-            {on && <rect className="pt-flag-box" x={0} y={4} width={CELL - 2} height={ROW - 9} rx={3} />}
-            <text className="pt-flag" x={(CELL - 2) / 2} y={17} textAnchor="middle">
-              {f}
-            </text>
-          </g>
-        );
-      })}
+      {d.boxes && <path className="pt-flag-box" d={d.boxes} />}
+      {d.on.text && (
+        <text className="pt-flag pt-flag-on" x={d.on.x} y={17} textAnchor="middle">
+          {d.on.text}
+        </text>
+      )}
+      {d.off.text && (
+        <text className="pt-flag" x={d.off.x} y={17} textAnchor="middle">
+          {d.off.text}
+        </text>
+      )}
     </g>
   );
 }
@@ -92,12 +145,14 @@ function RowView({
   y,
   level,
   delay,
+  pulse,
   onRange,
 }: {
   r: Row;
   y: number;
   level: number;
   delay: CSSProperties | undefined;
+  pulse: number;
   onRange: (key: string) => void;
 }) {
   const range = r.range;
@@ -130,7 +185,16 @@ function RowView({
         : {})}
     >
       <title>{r.title}</title>
-      <rect className={rowClass(r)} style={delay} x={4} y={1} width={W - 8} height={h - 3} rx={4} />
+      <rect
+        key={r.onWalk || r.changed ? `p${pulse}` : 'r'}
+        className={rowClass(r)}
+        style={delay}
+        x={4}
+        y={1}
+        width={W - 8}
+        height={h - 3}
+        rx={4}
+      />
       <text className="pt-idx" x={IDX_X} y={base}>
         {indexText(r)}
       </text>{' '}
@@ -153,6 +217,11 @@ interface PtBoxProps {
   rows: [number, number];
   onToggle: (key: string) => void;
   onRange: (key: string) => void;
+  /**
+   * A new value restarts the walk's light-up: only the highlighted rectangles are drawn anew (the
+   * animation starts when an element is created), not the whole box.
+   */
+  pulse: number;
 }
 
 /**
@@ -170,6 +239,7 @@ function sameBox(a: PtBoxProps, b: PtBoxProps): boolean {
     a.rows[1] === b.rows[1] &&
     a.onToggle === b.onToggle &&
     a.onRange === b.onRange &&
+    a.pulse === b.pulse &&
     x.key === y.key &&
     x.table === y.table &&
     x.rows === y.rows &&
@@ -179,7 +249,7 @@ function sameBox(a: PtBoxProps, b: PtBoxProps): boolean {
   );
 }
 
-export const PtBox = memo(function PtBox({ n, rows, onToggle, onRange }: PtBoxProps) {
+export const PtBox = memo(function PtBox({ n, rows, onToggle, onRange, pulse }: PtBoxProps) {
   const b = n.box;
   const level = b.table.level;
   const delay = b.walkPos >= 0 ? { animationDelay: `${b.walkPos * WALK_STAGE_S}s` } : undefined;
@@ -196,6 +266,7 @@ export const PtBox = memo(function PtBox({ n, rows, onToggle, onRange }: PtBoxPr
       data-collapsed={b.branches ? String(b.collapsed) : undefined}
     >
       <rect
+        key={`p${pulse}`}
         className={b.walkPos >= 0 ? 'pt-box pt-box-walk' : 'pt-box'}
         style={delay}
         width={W}
@@ -245,6 +316,7 @@ export const PtBox = memo(function PtBox({ n, rows, onToggle, onRange }: PtBoxPr
           y={HEAD + (n.tops[rows[0] + i] ?? 0)}
           level={level}
           delay={r.onWalk ? delay : undefined}
+          pulse={pulse}
           onRange={onRange}
         />
       ))}

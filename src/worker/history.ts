@@ -6,10 +6,9 @@
 import type { SimEvent } from '../core/events';
 import { forward, loggedEvents, seek, type Timeline } from '../core/engine/timeline';
 
-/** At most this many steps per request. */
-export const MAX_HISTORY_STEPS = 500;
-/** At most this many events per reply: the latest ones (nearest the end of the range) are kept. */
-export const MAX_HISTORY_EVENTS = 2_000;
+import { MAX_HISTORY_EVENTS, MAX_HISTORY_STEPS } from './protocol';
+
+export { MAX_HISTORY_EVENTS, MAX_HISTORY_STEPS };
 
 export interface HistoryRange {
   from: number;

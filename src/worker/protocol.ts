@@ -2,7 +2,7 @@
 // single file both sides import). Every message carries the runId of the load it belongs to,
 // so replies to an older load are dropped.
 import type { Protocol } from '../core/spec';
-import type { Snapshot } from '../core/view/snapshot';
+import type { PtNodeView, Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
 import type { ArchView } from './archCompare';
 import type { CompareView } from './compare';
@@ -226,32 +226,48 @@ export function assertNever(x: never): never {
 }
 
 /**
- * What a snapshot message left out as unchanged since the run's previous snapshot message: the
- * page-table trees of these processes (sent as empty roots) and the frames (sent empty). A step
- * seldom changes either, and they are most of a big snapshot's bytes.
+ * What a snapshot message left out: the page-table trees of these processes, unchanged since the
+ * last tree of theirs the run sent (sent as empty roots), and the frames, unchanged since the
+ * previous message (sent empty). A step seldom changes either, and they are most of a big
+ * snapshot's bytes.
  */
 export interface SnapshotReuse {
   trees: number[];
   frames: boolean;
 }
 
+/** At most this many steps per history request. */
+export const MAX_HISTORY_STEPS = 500;
+/** At most this many events per history reply: the latest ones (nearest the end of the range) are kept. */
+export const MAX_HISTORY_EVENTS = 2_000;
+
+/** The UI side's copy of the last tree received of each process in a run (see withReused). */
+export type TreeCache = Map<number, PtNodeView>;
+
 /**
- * The snapshot with the parts `reuse` names taken from `prev`, the previous snapshot of the same
- * run (the same objects, so views keyed on them need not redraw). A part `prev` lacks stays as sent.
+ * The snapshot with the parts `reuse` names filled in: trees from `trees`, the last one received of
+ * each process (the same objects, so views keyed on them need not redraw), frames from `prev`, the
+ * previous snapshot of the same run. Records in `trees` every tree the snapshot now carries. A part
+ * the UI side lacks stays as sent.
  */
 export function withReused(
   snap: Snapshot,
   reuse: SnapshotReuse | undefined,
   prev: Snapshot | null,
+  trees: TreeCache,
 ): Snapshot {
-  if (!reuse || !prev) return snap;
-  const procs =
-    reuse.trees.length === 0
-      ? snap.procs
-      : snap.procs.map((p) => {
-          if (!reuse.trees.includes(p.pid)) return p;
-          const old = prev.procs.find((q) => q.pid === p.pid);
-          return old && !old.treeOmitted ? { ...p, root: old.root } : p;
-        });
-  return { ...snap, procs, frames: reuse.frames ? prev.frames : snap.frames };
+  let out = snap;
+  if (reuse && reuse.trees.length > 0) {
+    let filled = false;
+    const procs = snap.procs.map((p) => {
+      const root = reuse.trees.includes(p.pid) ? trees.get(p.pid) : undefined;
+      if (!root) return p;
+      filled = true;
+      return { ...p, root };
+    });
+    if (filled) out = { ...out, procs };
+  }
+  if (reuse?.frames && prev) out = { ...out, frames: prev.frames };
+  for (const p of out.procs) if (!p.treeOmitted) trees.set(p.pid, p.root);
+  return out;
 }

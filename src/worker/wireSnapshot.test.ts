@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../core/view/snapshot';
-import { withReused } from './protocol';
+import { type TreeCache, withReused } from './protocol';
 import { exploreMore, loadSession, seekTo, snapshotOf, stepBy } from './session';
 import { compactSnapshot, newWireMemo } from './wireSnapshot';
 
@@ -16,6 +16,7 @@ describe('snapshot messages leave out what did not change', () => {
     const s = session('stress-16');
     const memo = newWireMemo();
     let prev: Snapshot | null = null;
+    const trees: TreeCache = new Map();
     let reusedTrees = 0;
     let reusedFrames = 0;
     const moves: (() => void)[] = [];
@@ -38,7 +39,7 @@ describe('snapshot messages leave out what did not change', () => {
         for (const pid of reuse.trees)
           expect(snapshot.procs.find((p) => p.pid === pid)?.root.entries).toEqual([]);
       }
-      const rebuilt = withReused(snapshot, reuse, prev);
+      const rebuilt = withReused(snapshot, reuse, prev, trees);
       expect(rebuilt).toEqual(full);
       prev = rebuilt;
     }
@@ -54,7 +55,9 @@ describe('snapshot messages leave out what did not change', () => {
     const again = compactSnapshot(snapshotOf(s), 1, memo);
     expect(again.reuse?.frames).toBe(true);
     expect(again.reuse?.trees.length).toBeGreaterThan(0);
-    const rebuilt = withReused(again.snapshot, again.reuse, first.snapshot);
+    const trees: TreeCache = new Map();
+    withReused(first.snapshot, first.reuse, null, trees);
+    const rebuilt = withReused(again.snapshot, again.reuse, first.snapshot, trees);
     expect(rebuilt.frames).toBe(first.snapshot.frames);
     expect(rebuilt.procs[0]?.root).toBe(first.snapshot.procs[0]?.root);
     // Another runId: the UI has nothing of this run yet.
@@ -66,6 +69,31 @@ describe('snapshot messages leave out what did not change', () => {
     const memo = newWireMemo();
     compactSnapshot(snapshotOf(s), 1, memo);
     const { snapshot, reuse } = compactSnapshot(snapshotOf(s), 1, memo);
-    expect(withReused(snapshot, reuse, null)).toBe(snapshot);
+    expect(withReused(snapshot, reuse, null, new Map())).toBe(snapshot);
+  });
+
+  it("a process's tree comes back from the UI's copy after other processes were shown", () => {
+    // stress-16 shows the acting core's process: it changes nearly every step.
+    const s = session('stress-16');
+    seekTo(s, 3_800);
+    const memo = newWireMemo();
+    const trees: TreeCache = new Map();
+    let prev: Snapshot | null = null;
+    const shown: number[] = [];
+    let fromCopy = 0;
+    for (let i = 0; i < 40; i++) {
+      stepBy(s, 1);
+      const full = snapshotOf(s);
+      const { snapshot, reuse } = compactSnapshot(full, 3, memo);
+      const pid = full.procs.find((p) => !p.treeOmitted)?.pid ?? -1;
+      // Reused although the previous message carried another process's tree.
+      if (reuse?.trees.includes(pid) && shown.at(-1) !== pid) fromCopy++;
+      shown.push(pid);
+      const rebuilt = withReused(snapshot, reuse, prev, trees);
+      expect(rebuilt).toEqual(full);
+      prev = rebuilt;
+    }
+    expect(new Set(shown).size).toBeGreaterThan(2);
+    expect(fromCopy).toBeGreaterThan(5);
   });
 });

@@ -1,11 +1,16 @@
 // The worker's side of SnapshotReuse (protocol.ts): leaves out of a snapshot message the
-// page-table trees and the frames that equal those of the run's previous snapshot message. On
+// page-table trees the UI already holds and the frames that equal the previous message's. On
 // stress-16 they are about 115 KB of a 135 KB snapshot, and most steps change neither; the UI
 // thread then neither decodes them nor redraws what did not change.
 import type { ProcView, Snapshot } from '../core/view/snapshot';
 import type { SnapshotReuse } from './protocol';
 
-/** What the previous snapshot message of run `runId` carried, as JSON text to compare with. */
+/**
+ * What the UI side holds of run `runId`, as JSON text to compare with: the last tree sent of each
+ * process (the UI keeps one per process, TreeCache in protocol.ts), and the previous message's
+ * frames. Kept per process because a big run shows the acting core's process, which changes
+ * nearly every step: the trees come round again unchanged.
+ */
 export interface WireMemo {
   runId: number;
   trees: Map<number, string>;
@@ -28,17 +33,16 @@ export function compactSnapshot(
     memo.frames = null;
   }
   const trees: number[] = [];
-  const sent = new Map<number, string>();
   const procs: ProcView[] = snap.procs.map((p) => {
     if (p.treeOmitted) return p;
     const text = JSON.stringify(p.root);
-    sent.set(p.pid, text);
-    if (memo.trees.get(p.pid) !== text) return p;
+    if (memo.trees.get(p.pid) !== text) {
+      memo.trees.set(p.pid, text);
+      return p;
+    }
     trees.push(p.pid);
     return { ...p, root: { ...p.root, entries: [] } };
   });
-  // Only the previous message counts: a tree it left out (treeOmitted) is not on the UI side.
-  memo.trees = sent;
   const framesText = JSON.stringify(snap.frames);
   const sameFrames = memo.frames === framesText;
   memo.frames = framesText;
