@@ -311,7 +311,11 @@ export const PtBox = memo(function PtBox({ n, rows, onToggle, onRange, pulse }: 
       )}
       {drawn.map((r, i) => (
         <RowView
-          key={r.key}
+          // By place in the box, not by entry: another process's table (auto follows the acting
+          // core, which changes nearly every step on a big run) then updates the same rows' text
+          // instead of removing and creating them. Panning keeps the rows still in view.
+          // biome-ignore lint/suspicious/noArrayIndexKey: the row's place is its identity here
+          key={rows[0] + i}
           r={r}
           y={HEAD + (n.tops[rows[0] + i] ?? 0)}
           level={level}
