@@ -1,8 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../core/view/snapshot';
 import { type TreeCache, withReused } from './protocol';
 import { exploreMore, loadSession, seekTo, snapshotOf, stepBy } from './session';
-import { compactSnapshot, newWireMemo } from './wireSnapshot';
+import { compactSnapshot, newWireMemo, sameJson } from './wireSnapshot';
 
 function session(id: string) {
   const r = loadSession(id);
@@ -95,5 +97,57 @@ describe('snapshot messages leave out what did not change', () => {
     }
     expect(new Set(shown).size).toBeGreaterThan(2);
     expect(fromCopy).toBeGreaterThan(5);
+  });
+});
+
+describe('sameJson', () => {
+  const roundTrip = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+
+  it('agrees with deep equality of the JSON each value stands for', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        expect(sameJson(a, b)).toBe(isDeepStrictEqual(roundTrip(a), roundTrip(b)));
+      }),
+      { seed: 6, numRuns: 500 },
+    );
+  });
+
+  it('finds a copy equal, and a copy with one leaf changed different', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue().filter((v) => typeof v === 'object' && v !== null),
+        fc.nat(),
+        (v, pick) => {
+          const copy = structuredClone(v);
+          expect(sameJson(v, copy)).toBe(true);
+          // Change one leaf of the copy (the pick-th, in a walk of the value).
+          const leaves: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+          const walk = (x: unknown) => {
+            if (typeof x !== 'object' || x === null) return;
+            const entries: [string | number, unknown][] = Array.isArray(x)
+              ? x.map((c, i) => [i, c])
+              : Object.entries(x);
+            for (const [key, c] of entries) {
+              if (typeof c === 'object' && c !== null) walk(c);
+              else leaves.push({ parent: x as Record<string, unknown>, key });
+            }
+          };
+          walk(copy);
+          const leaf = leaves[pick % Math.max(1, leaves.length)];
+          if (!leaf) return;
+          (leaf.parent as Record<string | number, unknown>)[leaf.key] = { changed: true };
+          expect(sameJson(v, copy)).toBe(false);
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
+  it('sees key order as no difference, and a missing key as one', () => {
+    expect(sameJson({ a: 1, b: [2, { c: 3 }] }, { b: [2, { c: 3 }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: 2 }, { a: 1 })).toBe(false);
+    expect(sameJson({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(sameJson([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(sameJson(null, {})).toBe(false);
   });
 });
