@@ -35,7 +35,7 @@ import {
   visibleRect,
   visibleRows,
 } from './ptLayout';
-import { buildTree, type PteWrite, walkKey } from './ptModel';
+import { buildTree, type PteWrite, treeCut, walkKey } from './ptModel';
 import { shareTree } from './ptShare';
 import { useSize } from './useSize';
 import { useThrottled } from './useThrottled';
@@ -306,6 +306,7 @@ const PageTableView = memo(function PageTableView({
   const edges = drawn ? visibleEdges(drawn.lay.edges, rect).sort((a, b) => a.walkPos - b.walkPos) : [];
   const root = drawn?.lay.nodes[0];
   const step = snapshot?.step ?? 0;
+  const cut = proc && !proc.treeOmitted ? treeCut(proc.root) : null;
 
   return (
     <section className="panel panel-pt" data-testid="panel-pagetable" aria-labelledby="pt-title">
@@ -330,6 +331,12 @@ const PageTableView = memo(function PageTableView({
       {snapshot && proc && (
         <p className="panel-sub pt-caption" data-testid="pt-caption">
           {walkCaption(snapshot, proc)}
+          {cut !== null && (
+            <span className="pt-cut" data-testid="pt-cut">
+              {' '}
+              · only the first {cut.toLocaleString('en-US')} entries are drawn
+            </span>
+          )}
           {playing && (
             <span
               className="pt-lag"

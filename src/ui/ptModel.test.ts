@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PtEntryView, PtNodeView } from '../core/view/snapshot';
 import {
+  treeCut,
   buildTree,
   COLLAPSE_OVER,
   compactRows,
@@ -254,5 +255,17 @@ describe('buildTree', () => {
     });
     expect(find(shut, 3)?.collapsed).toBe(true);
     expect(find(shut, 4)).toBeUndefined();
+  });
+});
+
+describe('treeCut', () => {
+  it('finds the cap in any table of the tree, and null in a whole tree', () => {
+    const whole = table(1, 4, [
+      pointer(0, table(2, 3, [pointer(0, table(3, 2, [pointer(0, table(4, 1, [leaf(0, 9)]))]))])),
+    ]);
+    expect(treeCut(whole)).toBeNull();
+    const deep = { ...table(4, 1, [leaf(0, 9)]), cut: 2000 };
+    const cutTree = table(1, 4, [pointer(0, table(2, 3, [pointer(0, table(3, 2, [pointer(0, deep)]))]))]);
+    expect(treeCut(cutTree)).toBe(2000);
   });
 });

@@ -403,3 +403,18 @@ export function buildTree(input: TreeInput): TableBox {
   };
   return build(input.root, -1, 0, ROOT_KEY);
 }
+
+const cutCache = new WeakMap<PtNodeView, number | null>();
+
+/** The entry cap that cut the tree short (some table says `cut`), or null when it is whole. */
+export function treeCut(t: PtNodeView): number | null {
+  const known = cutCache.get(t);
+  if (known !== undefined) return known;
+  let cut: number | null = t.cut ?? null;
+  for (const e of t.entries) {
+    if (cut !== null) break;
+    if (e.child) cut = treeCut(e.child);
+  }
+  cutCache.set(t, cut);
+  return cut;
+}

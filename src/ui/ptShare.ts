@@ -20,7 +20,7 @@ function sameEntry(a: PtEntryView, b: PtEntryView): boolean {
 export function shareTree(next: PtNodeView, prev: PtNodeView | null | undefined): PtNodeView {
   if (!prev || next === prev) return next;
   if (next.pfn !== prev.pfn || next.level !== prev.level) return next;
-  let same = next.entries.length === prev.entries.length;
+  let same = next.entries.length === prev.entries.length && next.cut === prev.cut;
   const entries = next.entries.map((e, i) => {
     const old = prev.entries[i];
     if (!old || !sameEntry(e, old)) {

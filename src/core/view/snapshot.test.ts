@@ -6,7 +6,7 @@ import type { SimEvent } from '../events';
 import type { ScenarioSpec } from '../spec';
 import { changedFrames, MAX_FRAME_VIEWS } from './frames';
 import { statsSeries } from './series';
-import { buildSnapshot, type Snapshot } from './snapshot';
+import { buildSnapshot, procTree, type PtNodeView, type Snapshot, TREE_ENTRY_CAP } from './snapshot';
 
 const PAGE = '0x7f0000000000';
 
@@ -333,5 +333,42 @@ describe('stats series', () => {
       faults: [],
       cycles: [],
     });
+  });
+});
+
+describe('page-table trees in a snapshot', () => {
+  const big = (pages: number): ScenarioSpec => ({
+    id: 'big',
+    title: 'big',
+    summary: '',
+    seed: 1,
+    machine: { cores: 1, frames: 4096, tlb: { sets: 4, ways: 2 }, protocol: 'linux-x86' },
+    processes: [
+      { pid: 1, name: 'p', vmas: [{ start: PAGE, pages, prot: 'rw', name: 'data', populate: true }] },
+    ],
+    threads: [{ tid: 0, pid: 1, core: 0, program: [{ op: 'read', va: PAGE }] }],
+    keyMoments: [],
+  });
+  const entries = (t: PtNodeView): number =>
+    t.entries.reduce((n, e) => n + 1 + (e.child ? entries(e.child) : 0), 0);
+  const cuts = (t: PtNodeView): number[] => [
+    ...(t.cut === undefined ? [] : [t.cut]),
+    ...t.entries.flatMap((e) => (e.child ? cuts(e.child) : [])),
+  ];
+
+  it('holds every entry of a tree under the cap, and says nothing is cut', () => {
+    const tl = timeline(big(1000));
+    const root = procTree(tl.m, tl.m.procs[0]?.rootPfn ?? -1);
+    // 1000 PTEs in two PTs, plus the PD's 2 entries, the PDPT's and the PML4's.
+    expect(entries(root)).toBe(1000 + 2 + 1 + 1);
+    expect(cuts(root)).toEqual([]);
+  });
+
+  it('stops at TREE_ENTRY_CAP entries and marks each table that lost entries', () => {
+    const tl = timeline(big(2100));
+    const root = procTree(tl.m, tl.m.procs[0]?.rootPfn ?? -1);
+    expect(entries(root)).toBe(TREE_ENTRY_CAP);
+    // 2100 pages need five PTs: the PT the cap fell in, and the PD that lost its fifth PT.
+    expect(cuts(root)).toEqual([TREE_ENTRY_CAP, TREE_ENTRY_CAP]);
   });
 });

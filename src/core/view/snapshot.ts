@@ -133,7 +133,12 @@ export interface PtNodeView {
   pfn: number;
   level: number;
   entries: PtEntryView[];
+  /** Entries of this table were left out: the tree reached this cap (TREE_ENTRY_CAP) of entries. */
+  cut?: number;
 }
+
+/** A process's tree in a snapshot holds at most this many entries (the rest are cut, and say so). */
+export const TREE_ENTRY_CAP = 2000;
 
 export interface ProcView {
   pid: number;
@@ -314,7 +319,7 @@ function tableView(
       const lo = words[i * 2] as number;
       const hi = words[i * 2 + 1] as number;
       if ((lo & PTE_P) === 0 && lo === 0 && hi === 0) continue;
-      if (budget.n-- <= 0) break;
+      if (budget.n-- <= 0) return { pfn, level, entries, cut: TREE_ENTRY_CAP };
       const vpn = vaBase + i * 2 ** (9 * (level - 1));
       const leaf = level === 1 || ((lo & PTE_PS) !== 0 && level <= 3);
       const present = (lo & PTE_P) !== 0;
@@ -460,7 +465,7 @@ export function foldIpi(events: readonly SimEvent[]): IpiTimeline {
 
 /** A process's page-table tree as the panel draws it (at most 2,000 entries). */
 export function procTree(m: Machine, rootPfn: number): PtNodeView {
-  return tableView(m, rootPfn, m.ctl.levels, 0, { n: 2000 });
+  return tableView(m, rootPfn, m.ctl.levels, 0, { n: TREE_ENTRY_CAP });
 }
 
 /**
