@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SimEvent } from '../core/events';
-import { MAX_HISTORY_EVENTS } from '../worker/protocol';
+import { MAX_HISTORY_EVENTS, MAX_HISTORY_STEPS } from '../worker/protocol';
 import { followStep, nextHistorySeq, receiveHistory, useHistory } from './history';
 
 const ev = (step: number): SimEvent => ({ type: 'signal', step, tick: step }) as unknown as SimEvent;
@@ -61,6 +61,18 @@ describe('event history state', () => {
       followStep({ scenarioId: 'a', step: 10, events: evs(10, 1) }, 11);
       expect(useHistory.getState().view).toMatchObject({ from: 1, to: 10 });
       expect(useHistory.getState().view?.events.at(-1)?.step).toBe(10);
+    });
+
+    it('drops the steps that fall out of MAX_HISTORY_STEPS', () => {
+      answered(1, MAX_HISTORY_STEPS, 1);
+      followStep(
+        { scenarioId: 'a', step: MAX_HISTORY_STEPS + 1, events: evs(MAX_HISTORY_STEPS + 1, 1) },
+        MAX_HISTORY_STEPS + 2,
+      );
+      const v = useHistory.getState().view;
+      expect(v).toMatchObject({ from: 2, to: MAX_HISTORY_STEPS + 1, truncatedBefore: null });
+      expect(v?.events.length).toBe(MAX_HISTORY_STEPS);
+      expect(v?.events[0]?.step).toBe(2);
     });
 
     it('leaves the window alone for a jump, a step back, another scenario or a gap', () => {

@@ -79,7 +79,8 @@ export function followStep(
   )
     return;
   const from = Math.max(view.from, prev.step - MAX_HISTORY_STEPS + 1);
-  let events = view.events.filter((e) => e.step >= from).concat(prev.events);
+  const kept = (view.events[0]?.step ?? from) >= from ? view.events : view.events.filter((e) => e.step >= from);
+  let events = kept.concat(prev.events);
   let truncatedBefore: number | null = null;
   if (events.length > MAX_HISTORY_EVENTS) {
     // Drop whole steps from the old end, as the worker does.
