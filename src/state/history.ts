@@ -79,7 +79,8 @@ export function followStep(
   )
     return;
   const from = Math.max(view.from, prev.step - MAX_HISTORY_STEPS + 1);
-  const kept = (view.events[0]?.step ?? from) >= from ? view.events : view.events.filter((e) => e.step >= from);
+  const kept =
+    (view.events[0]?.step ?? from) >= from ? view.events : view.events.filter((e) => e.step >= from);
   let events = kept.concat(prev.events);
   let truncatedBefore: number | null = null;
   if (events.length > MAX_HISTORY_EVENTS) {
