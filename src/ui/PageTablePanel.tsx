@@ -122,7 +122,10 @@ const PageTableView = memo(function PageTableView({
   const { collapsed, expanded } = mine;
 
   const lastWalk = useRef<{ pid: number; tables: ReadonlySet<number> } | null>(null);
-  const lastRoot = useRef<{ pid: number; root: PtNodeView } | null>(null);
+  // The last tree drawn of each process: a process's next tree shares its unchanged tables with
+  // it (and so their cached rows and counts), even when other processes were drawn in between.
+  const lastRoots = useRef(new Map<number, PtNodeView>());
+  const lastRootsOf = useRef<string | null>(null);
   const drawn = useMemo(() => {
     if (!snapshot || !proc) return null;
     const walk = new Map<string, readonly [number, number]>();
@@ -137,8 +140,12 @@ const PageTableView = memo(function PageTableView({
       lastWalk.current = { pid: proc.pid, tables: new Set(snapshot.walk?.levels.map((l) => l.table)) };
     const keepOpen = lastWalk.current?.pid === proc.pid ? lastWalk.current.tables : undefined;
     // Tables unchanged since the last tree drawn keep their objects, and so their cached rows.
-    const root = shareTree(proc.root, lastRoot.current?.pid === proc.pid ? lastRoot.current.root : null);
-    lastRoot.current = { pid: proc.pid, root };
+    if (lastRootsOf.current !== snapshot.scenarioId) {
+      lastRoots.current.clear();
+      lastRootsOf.current = snapshot.scenarioId;
+    }
+    const root = shareTree(proc.root, lastRoots.current.get(proc.pid));
+    lastRoots.current.set(proc.pid, root);
     const lay = layoutTree(buildTree({ root, walk, writes, collapsed, expanded, keepOpen }));
     let focus: Laid | undefined;
     for (const n of lay.nodes)

@@ -2,15 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PtEntryView, PtNodeView } from '../core/view/snapshot';
 import {
-  treeCut,
   buildTree,
   COLLAPSE_OVER,
   compactRows,
+  countBelow,
   entryRows,
   MIN_RUN,
   type Row,
   SLOTS,
   type TableBox,
+  treeCut,
 } from './ptModel';
 
 function leaf(index: number, pfn: number, flags = 'P RW US A'): PtEntryView {
@@ -267,5 +268,52 @@ describe('treeCut', () => {
     const deep = { ...table(4, 1, [leaf(0, 9)]), cut: 2000 };
     const cutTree = table(1, 4, [pointer(0, table(2, 3, [pointer(0, table(3, 2, [pointer(0, deep)]))]))]);
     expect(treeCut(cutTree)).toBe(2000);
+  });
+});
+
+describe('countBelow', () => {
+  // The plain recursive count the cached one must equal.
+  function naive(t: PtNodeView, top = true): { tables: number; pages: number } {
+    let tables = top ? 0 : 1;
+    let pages = 0;
+    for (const e of t.entries) {
+      if (e.child) {
+        const b = naive(e.child, false);
+        tables += b.tables;
+        pages += b.pages;
+      } else if (!top && e.leaf && e.flags.split(' ').includes('P')) pages++;
+    }
+    return { tables, pages };
+  }
+  const tree = (level: number): fc.Arbitrary<PtNodeView> =>
+    level === 1
+      ? fc.array(fc.boolean(), { maxLength: 6 }).map((present) =>
+          table(
+            1,
+            1,
+            present.map((p, i) => leaf(i, 10 + i, p ? 'P RW' : '- RW')),
+          ),
+        )
+      : fc.array(fc.oneof(tree(level - 1), fc.boolean()), { maxLength: 4 }).map((kids) =>
+          table(
+            level,
+            level,
+            kids.map((k, i) =>
+              typeof k === 'boolean' ? leaf(i, 20 + i, k ? 'P RW PS' : '- RW') : pointer(i, k),
+            ),
+          ),
+        );
+
+  it('equals a plain count, for every table of random trees', () => {
+    fc.assert(
+      fc.property(tree(4), (root) => {
+        const check = (t: PtNodeView) => {
+          expect(countBelow(t)).toEqual(naive(t));
+          for (const e of t.entries) if (e.child) check(e.child);
+        };
+        check(root);
+      }),
+      { seed: 11, numRuns: 200 },
+    );
   });
 });

@@ -87,8 +87,16 @@ export function walkKey(level: number, table: number): string {
   return `${level}:${table}`;
 }
 
-export function flagList(flags: string): string[] {
-  return flags.split(' ').filter((f) => f !== '' && f !== '-');
+const flagLists = new Map<string, readonly string[]>();
+
+/** An entry's flag string as a list: one shared, frozen list per distinct string (there are few). */
+export function flagList(flags: string): readonly string[] {
+  let list = flagLists.get(flags);
+  if (!list) {
+    list = Object.freeze(flags.split(' ').filter((f) => f !== '' && f !== '-'));
+    flagLists.set(flags, list);
+  }
+  return list;
 }
 
 /** Leaf frame stride: a 2 MiB page is 512 frames, a 1 GiB page 512 * 512. */
@@ -107,23 +115,39 @@ const belowCache = new WeakMap<PtNodeView, Below>();
 export function countBelow(t: PtNodeView): Below {
   const known = belowCache.get(t);
   if (known) return known;
-  const counted = countBelowOnce(t);
+  const s = subtree(t);
+  const counted = { tables: s.tables - 1, pages: s.pages - s.own };
   belowCache.set(t, counted);
   return counted;
 }
 
-function countBelowOnce(t: PtNodeView): Below {
-  let tables = 0;
+/** A table and everything below it: tables (itself too), mapped pages, and its own mapped pages. */
+interface Subtree {
+  tables: number;
+  pages: number;
+  own: number;
+}
+
+const subtreeCache = new WeakMap<PtNodeView, Subtree>();
+
+// Each table is counted once per object, from its children's counts: a tree whose tables are
+// mostly shared with the last one drawn (ptShare.ts) costs only its changed tables.
+function subtree(t: PtNodeView): Subtree {
+  const known = subtreeCache.get(t);
+  if (known) return known;
+  let tables = 1;
   let pages = 0;
-  const visit = (n: PtNodeView, top: boolean) => {
-    if (!top) tables++;
-    for (const e of n.entries) {
-      if (e.child) visit(e.child, false);
-      else if (!top && e.leaf && flagList(e.flags).includes('P')) pages++;
-    }
-  };
-  visit(t, true);
-  return { tables, pages };
+  let own = 0;
+  for (const e of t.entries) {
+    if (e.child) {
+      const below = subtree(e.child);
+      tables += below.tables;
+      pages += below.pages;
+    } else if (e.leaf && flagList(e.flags).includes('P')) own++;
+  }
+  const counted = { tables, pages: pages + own, own };
+  subtreeCache.set(t, counted);
+  return counted;
 }
 
 function countTables(t: PtNodeView): number {
