@@ -78,3 +78,28 @@ test('the scenario picker opens another lesson at step 0 and the link follows', 
   await app.page.keyboard.press('ArrowRight');
   await app.controls.expectStep(1);
 });
+
+test("a link opened just after a step is followed: the step's waiting URL write does not undo it", async ({
+  app,
+  page,
+}) => {
+  await app.open('#s=munmap-shootdown&step=3');
+  await app.controls.expectStep(3);
+  // In one go in the page, so the step's URL write is still waiting: click Step, and as soon as
+  // the step shows, the fragment changes with its hashchange not yet delivered (as a goto or a
+  // pasted link can arrive): replaceState changes it without the event.
+  await page.evaluate(async () => {
+    const counter = document.querySelector('[data-testid="step-counter"]') as HTMLElement;
+    (document.querySelector('[data-testid="btn-step"]') as HTMLButtonElement).click();
+    while (counter.textContent !== '4') await new Promise((r) => setTimeout(r, 1));
+    window.history.replaceState(null, '', '#s=copy-on-write');
+  });
+  // Past the write's delay: the write must leave the new fragment alone.
+  await page.waitForTimeout(400);
+  expect(await app.fragment()).toBe('#s=copy-on-write');
+  // Its hashchange arrives: the lesson opens, and the link follows it.
+  await page.evaluate(() => window.dispatchEvent(new HashChangeEvent('hashchange')));
+  await expect(app.scenarioTitle).toContainText('copy-on-write');
+  await app.controls.expectStep(0);
+  await expect.poll(() => app.fragment()).toBe('#s=copy-on-write&step=0');
+});

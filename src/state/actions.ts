@@ -304,8 +304,12 @@ export function startApp(): void {
   // The write waits until the steps stop for LINK_DELAY_MS: a replaceState costs a few ms, and a
   // click on Step should spend them on the panels, not on a URL nobody reads between clicks.
   let pending: ReturnType<typeof setTimeout> | null = null;
+  // The fragment as this code last saw or wrote it. Another one means a navigation (a pasted
+  // link, a test's goto) whose hashchange has not run yet: the waiting write must not undo it.
+  let known = window.location.hash;
   const writeLink = () => {
     pending = null;
+    if (window.location.hash !== known) return;
     const s = useVm.getState();
     const link = s.playing ? null : linkOf(s);
     if (!link) return;
@@ -314,6 +318,7 @@ export function startApp(): void {
       const { pathname, search } = window.location;
       window.history.replaceState(window.history.state, '', `${pathname}${search}${fragment}`);
     }
+    known = window.location.hash;
   };
   useVm.subscribe((s, prev) => {
     // Not while playing: the link is of a paused step.
@@ -333,6 +338,7 @@ export function startApp(): void {
 
   // A fragment edited by hand (or a pasted link in the same tab).
   window.addEventListener('hashchange', () => {
+    known = window.location.hash;
     const parsed = parseFragment(window.location.hash);
     if (parsed.ok && sameLink(parsed.link, linkOf(useVm.getState()))) return;
     openFragment(window.location.hash);
