@@ -5,10 +5,8 @@
 // events equal the ones seen the first time. Replies are capped so a long run stays cheap.
 import type { SimEvent } from '../core/events';
 import { forward, loggedEvents, seek, type Timeline } from '../core/engine/timeline';
-
+// The caps live in protocol.ts: the UI side keeps them too when it extends the log by a step.
 import { MAX_HISTORY_EVENTS, MAX_HISTORY_STEPS } from './protocol';
-
-export { MAX_HISTORY_EVENTS, MAX_HISTORY_STEPS };
 
 export interface HistoryRange {
   from: number;
