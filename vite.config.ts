@@ -33,8 +33,20 @@ function preloadApp(): Plugin {
   };
 }
 
+/**
+ * Served cross-origin isolated (everything the app loads is its own). Isolation gives the page a
+ * 5 us performance.now() instead of a 100 us one with jitter, so `npm run bench:ui` can tell a
+ * 16.7 ms frame from a late one: without it an idle page measures intervals of 16.6 to 16.8 ms.
+ */
+const ISOLATED = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [react(), preloadApp()],
+  server: { headers: ISOLATED },
+  preview: { headers: ISOLATED },
   worker: { format: 'es' },
   build: { target: 'es2022' },
 });

@@ -37,3 +37,12 @@ test('a run to the end raises no errors', async ({ app }) => {
   await marker.click();
   await controls.expectStep(at);
 });
+
+// vite.config.ts serves the app cross-origin isolated: bench:ui needs its fine-grained clock to
+// tell a 16.7 ms frame from a late one, and the app must still load everything it needs under it.
+test('the app is served cross-origin isolated and works under it', async ({ app }) => {
+  await app.open();
+  expect(await app.page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+  await app.controls.stepButton.click();
+  await app.controls.expectStep(1);
+});
