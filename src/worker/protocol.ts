@@ -2,7 +2,7 @@
 // single file both sides import). Every message carries the runId of the load it belongs to,
 // so replies to an older load are dropped.
 import type { Protocol } from '../core/spec';
-import type { PtNodeView, Snapshot } from '../core/view/snapshot';
+import type { FrameView, PtEntryView, PtNodeView, Snapshot } from '../core/view/snapshot';
 import type { ScenarioInfo } from '../scenarios/index';
 import type { ArchView } from './archCompare';
 import type { CompareView } from './compare';
@@ -229,11 +229,61 @@ export function assertNever(x: never): never {
  * What a snapshot message left out: the page-table trees of these processes, unchanged since the
  * last tree of theirs the run sent (sent as empty roots), and the frames, unchanged since the
  * previous message (sent empty). A step seldom changes either, and they are most of a big
- * snapshot's bytes.
+ * snapshot's bytes. A tree that did change can travel as its changes (`patches`: its root is
+ * sent empty too): a step sets an accessed bit or maps a page, and re-sending a 512-entry table
+ * for that cost the UI thread a 135 KB message on a quarter of stress-16's steps.
  */
 export interface SnapshotReuse {
   trees: number[];
   frames: boolean;
+  patches?: { pid: number; patch: TablePatch }[];
+  /**
+   * The frame list as changes to the previous message's (its `frames.frames` sent empty): each
+   * item the position of an unchanged frame in the previous list, or a frame as it now is. A step
+   * touches a few of the hundreds of frames listed.
+   */
+  framesPatch?: (number | FrameView)[];
+}
+
+/**
+ * A page table as changes to the same table (same frame, same level) in the last tree the UI
+ * holds of that process. Its entries in order, each one of:
+ * - a number: the entry at that position in the held table's list, unchanged, subtree and all;
+ * - an entry as it now is, its subtree whole (new, or its table below is another frame);
+ * - `{ at, entry, child }`: the entry as it now is (sent with `child: null`) whose table below is
+ *   the held entry `at`'s table, itself patched.
+ */
+export interface TablePatch {
+  pfn: number;
+  level: number;
+  cut?: number;
+  entries: EntryPatch[];
+}
+export type EntryPatch = number | PtEntryView | { at: number; entry: PtEntryView; child: TablePatch };
+
+/**
+ * The table `patch` describes, built on `held`: unchanged entries (and their subtrees) are
+ * `held`'s own objects. Null when the patch does not fit `held` (another table, or a position it
+ * lacks): the two sides disagree about what the UI holds.
+ */
+export function applyTablePatch(held: PtNodeView, patch: TablePatch): PtNodeView | null {
+  if (held.pfn !== patch.pfn || held.level !== patch.level) return null;
+  const entries: PtEntryView[] = [];
+  for (const x of patch.entries) {
+    if (typeof x === 'number') {
+      const e = held.entries[x];
+      if (!e) return null;
+      entries.push(e);
+    } else if ('at' in x) {
+      const below = held.entries[x.at]?.child;
+      const child = below ? applyTablePatch(below, x.child) : null;
+      if (!child) return null;
+      entries.push({ ...x.entry, child });
+    } else entries.push(x);
+  }
+  const table: PtNodeView = { pfn: patch.pfn, level: patch.level, entries };
+  if (patch.cut !== undefined) table.cut = patch.cut;
+  return table;
 }
 
 /** At most this many steps per history request. */
@@ -246,7 +296,8 @@ export type TreeCache = Map<number, PtNodeView>;
 
 /**
  * The snapshot with the parts `reuse` names filled in: trees from `trees`, the last one received of
- * each process (the same objects, so views keyed on them need not redraw), frames from `prev`, the
+ * each process (the same objects, so views keyed on them need not redraw), or built on it from a
+ * patch (its unchanged tables the same objects too), frames from `prev`, the
  * previous snapshot of the same run. Records in `trees` every tree the snapshot now carries. A part
  * the UI side lacks stays as sent.
  */
@@ -257,10 +308,14 @@ export function withReused(
   trees: TreeCache,
 ): Snapshot {
   let out = snap;
-  if (reuse && reuse.trees.length > 0) {
+  const patches = reuse?.patches ?? [];
+  if (reuse && (reuse.trees.length > 0 || patches.length > 0)) {
     let filled = false;
     const procs = snap.procs.map((p) => {
-      const root = reuse.trees.includes(p.pid) ? trees.get(p.pid) : undefined;
+      const held = trees.get(p.pid);
+      if (!held) return p;
+      const patch = patches.find((x) => x.pid === p.pid)?.patch;
+      const root = patch ? applyTablePatch(held, patch) : reuse.trees.includes(p.pid) ? held : null;
       if (!root) return p;
       filled = true;
       return { ...p, root };
@@ -268,6 +323,11 @@ export function withReused(
     if (filled) out = { ...out, procs };
   }
   if (reuse?.frames && prev) out = { ...out, frames: prev.frames };
+  else if (reuse?.framesPatch && prev) {
+    const held = prev.frames.frames;
+    const frames = reuse.framesPatch.map((x) => (typeof x === 'number' ? held[x] : x));
+    if (frames.every((f) => f !== undefined)) out = { ...out, frames: { ...out.frames, frames } };
+  }
   for (const p of out.procs) if (!p.treeOmitted) trees.set(p.pid, p.root);
   return out;
 }
