@@ -458,7 +458,7 @@ async function main(): Promise<void> {
     await ctx.close();
     const r: Result = {
       // Two decimals: a frame is 16.67 ms at 60 Hz, and the budget (16.7) sits just above it.
-    p95FrameMs: round(play.p95, 2),
+      p95FrameMs: round(play.p95, 2),
       droppedFramesPct: round(play.dropped),
       stepP95Ms: round(percentile(steps, 95)),
       seekMs: round(Math.max(...seeks)),
