@@ -51,3 +51,30 @@ describe('narrate shootdown.begin', () => {
     expect(narrate(whole)).not.toMatch(/ceiling/);
   });
 });
+
+describe('narrate signal', () => {
+  it('says the process ends, and that the model keeps its memory where Linux frees it', () => {
+    const text = narrate({
+      type: 'signal',
+      tid: 3,
+      signal: 'SIGSEGV',
+      code: 'SEGV_MAPERR',
+      va: '0x1000',
+      step: 1,
+      tick: 0,
+    });
+    expect(text).toContain('No VMA covers 0x1000: the kernel sends SIGSEGV (SEGV_MAPERR) to T3.');
+    expect(text).toContain('It ends the process.');
+    expect(text).toContain('exit_mmap');
+    const accerr = narrate({
+      type: 'signal',
+      tid: 1,
+      signal: 'SIGSEGV',
+      code: 'SEGV_ACCERR',
+      va: '0x7f0000000010',
+      step: 1,
+      tick: 0,
+    });
+    expect(accerr).toMatch(/^The VMA at 0x7f0000000010 does not allow this access/);
+  });
+});

@@ -38,6 +38,10 @@ function narrateFill(e: Extract<SimEvent, { type: 'tlb.fill' }>): string {
   return `${head} in the ${e.arrays.join(' and the ')}${gone.length ? `, evicting ${gone.join(' and ')}` : ''}.`;
 }
 
+/** What the model does after a fatal signal, and where that differs from Linux. */
+const SIGNAL_END =
+  "It ends the process. (The model keeps the dead process's memory mapped, to look at; Linux's exit_mmap would free it, as an exit shows.)";
+
 export function narrate(e: SimEvent): string {
   switch (e.type) {
     case 'access':
@@ -89,9 +93,13 @@ export function narrate(e: SimEvent): string {
         fixup: `Execution resumes at the exception-table fixup: the copy stops at the faulting page and reports what it did not copy; the syscall returns a short count or -EFAULT, and no signal is sent.`,
       }[e.how];
     case 'signal':
-      return e.code === 'SEGV_ACCERR'
-        ? `The VMA at ${e.va} does not allow this access: the kernel sends ${e.signal} (${e.code}) to T${e.tid}.`
-        : `${BigInt(e.va) >= 1n << 63n ? `${e.va} is in the kernel half, so no user VMA covers it` : `No VMA covers ${e.va}`}: the kernel sends ${e.signal} (${e.code}) to T${e.tid}.`;
+      return `${
+        e.code === 'SEGV_ACCERR'
+          ? `The VMA at ${e.va} does not allow this access`
+          : BigInt(e.va) >= 1n << 63n
+            ? `${e.va} is in the kernel half, so no user VMA covers it`
+            : `No VMA covers ${e.va}`
+      }: the kernel sends ${e.signal} (${e.code}) to T${e.tid}. ${SIGNAL_END}`;
     case 'syscall.enter':
       if (e.name === 'kread' || e.name === 'kwrite')
         return `T${e.tid} makes a system call whose kernel code ${e.name === 'kread' ? 'reads' : 'writes'} ${e.args[0] ?? '?'}: the core enters the kernel (CPL 0).`;
