@@ -339,6 +339,12 @@ export function startApp(): void {
   // A fragment edited by hand (or a pasted link in the same tab).
   window.addEventListener('hashchange', () => {
     known = window.location.hash;
+    // A write still waiting is of the step shown before this navigation: on a reload before the
+    // new step arrives, pagehide would put the old step back in the URL.
+    if (pending !== null) {
+      clearTimeout(pending);
+      pending = null;
+    }
     const parsed = parseFragment(window.location.hash);
     if (parsed.ok && sameLink(parsed.link, linkOf(useVm.getState()))) return;
     openFragment(window.location.hash);
