@@ -9,7 +9,7 @@ export const HEAD = 28;
 export const ROW = 26;
 /** Gap and fold rows (an empty range, or the head of a listed range) are thinner. */
 export const THIN = 22;
-export const GAP_Y = 26;
+export const GAP_Y = 16;
 /** A collapsed box's last line: what it hides. */
 export const FOOT = 18;
 export const GAP_X = 36;
