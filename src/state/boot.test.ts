@@ -172,3 +172,33 @@ describe('replies that come before the client listens', () => {
     client.dispose();
   });
 });
+
+describe('a failure before the client listens', () => {
+  beforeEach(() => {
+    resetBootForTests();
+    useVm.setState({ ...initialState });
+  });
+
+  it('reaches the client, which restarts on a fresh worker at once (not when the watchdog gives up)', async () => {
+    const early = new FakeWorker('early');
+    bootWorker(() => early, '#s=lazy-tlb&step=3');
+    // The worker's script fails to load while the app's bundle is still loading.
+    early.crash();
+    const fresh: FakeWorker[] = [];
+    const client = new WorkerClient({
+      createWorker: adoptingFactory(() => {
+        const w = new FakeWorker('fresh');
+        fresh.push(w);
+        return w;
+      }),
+      schedule: (fn) => fn(),
+      every: () => {},
+    });
+    client.load('lazy-tlb', 3);
+    expect(fresh).toHaveLength(0);
+    await Promise.resolve();
+    expect(fresh).toHaveLength(1);
+    expect((fresh[0] as FakeWorker).sent.find((m) => m.type === 'load')?.scenarioId).toBe('lazy-tlb');
+    client.dispose();
+  });
+});

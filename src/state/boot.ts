@@ -55,30 +55,40 @@ export function bootWorker(make: () => WorkerPort = newWorker, hash: string | nu
  * The worker, with the messages it posts before the client listens kept for the client: a
  * Worker's message that finds no listener is lost. The client gets them just after it adds its
  * listener, in a microtask of that same task: after its first load is posted, before any later
- * message.
+ * message. Its failures (`error`: the script did not load or threw; `messageerror`) are kept the
+ * same way, so a worker that failed while the app loaded is restarted at once, not when the
+ * watchdog gives up on it.
  */
 function holding(w: WorkerPort): WorkerPort {
-  let held: MessageEvent<FromWorker>[] | null = [];
-  w.addEventListener('message', (ev) => {
-    held?.push(ev);
-  });
+  const held: Record<'message' | 'error' | 'messageerror', Event[] | null> = {
+    message: [],
+    error: [],
+    messageerror: [],
+  };
+  for (const type of ['message', 'error', 'messageerror'] as const) {
+    listen(w, type, (ev) => {
+      held[type]?.push(ev);
+    });
+  }
   return {
     postMessage: (msg) => w.postMessage(msg),
     terminate: () => w.terminate(),
     addEventListener(type: 'message' | 'error' | 'messageerror', fn: (ev: never) => void): void {
-      if (type !== 'message') {
-        w.addEventListener(type, fn as (ev: Event) => void);
-        return;
-      }
-      const onMessage = fn as (ev: MessageEvent<FromWorker>) => void;
-      const mine = held ?? [];
-      held = null;
-      w.addEventListener('message', onMessage);
+      const listener = fn as (ev: Event) => void;
+      const mine = held[type] ?? [];
+      held[type] = null;
+      listen(w, type, listener);
       queueMicrotask(() => {
-        for (const ev of mine) onMessage(ev);
+        for (const ev of mine) listener(ev);
       });
     },
   };
+}
+
+/** WorkerPort's addEventListener for any of its event types (its overloads take one at a time). */
+function listen(w: WorkerPort, type: 'message' | 'error' | 'messageerror', fn: (ev: Event) => void): void {
+  if (type === 'message') w.addEventListener('message', fn);
+  else w.addEventListener(type, fn);
 }
 
 /** The early worker, once (null if none was started, and on every later call). */
