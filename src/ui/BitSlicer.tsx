@@ -65,7 +65,7 @@ export function BitSlicer() {
       </div>
       <div className="bits-pa" data-testid="bits-pa">
         {access.pa === null ? (
-          <span>no physical address: the access faulted or waits</span>
+          <span>no PA: the access faulted or waits</span>
         ) : (
           <span>
             = frame <span className="mono">{String(BigInt(access.pa) >> 12n)}</span> · page offset{' '}
