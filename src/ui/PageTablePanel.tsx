@@ -26,9 +26,12 @@ import { PtBox, WALK_STAGE_S } from './PtBox';
 import {
   fitView,
   type Laid,
+  layoutStacked,
   layoutTree,
+  pickLayout,
   panTo,
   showsBox,
+  type TreeLayout,
   type View,
   visibleEdges,
   visibleNodes,
@@ -58,6 +61,14 @@ const HELP =
   'Drag to pan, wheel or pinch to zoom. Tab into the tree: + and - zoom, 0 fits, arrow keys pan, Esc gives the arrow keys back to stepping. Click a table header or a folded row (Enter or Space) to collapse or expand it.';
 
 const edgeLine = line<[number, number]>();
+
+/** A layout with its focus: the deepest table of the walk. */
+function withFocus(lay: TreeLayout): { lay: TreeLayout; focus: Laid | undefined } {
+  let focus: Laid | undefined;
+  for (const n of lay.nodes)
+    if (n.box.walkPos >= 0 && (!focus || n.box.walkPos > focus.box.walkPos)) focus = n;
+  return { lay, focus };
+}
 
 function pickProc(s: Snapshot, chosen: number | null): ProcView | null {
   const want = chosen ?? s.autoPid;
@@ -126,7 +137,7 @@ const PageTableView = memo(function PageTableView({
   // it (and so their cached rows and counts), even when other processes were drawn in between.
   const lastRoots = useRef(new Map<number, PtNodeView>());
   const lastRootsOf = useRef<string | null>(null);
-  const drawn = useMemo(() => {
+  const layouts = useMemo(() => {
     if (!snapshot || !proc) return null;
     const walk = new Map<string, readonly [number, number]>();
     if (snapshot.walk && snapshot.walk.pid === proc.pid) {
@@ -146,16 +157,20 @@ const PageTableView = memo(function PageTableView({
     }
     const root = shareTree(proc.root, lastRoots.current.get(proc.pid));
     lastRoots.current.set(proc.pid, root);
-    const lay = layoutTree(buildTree({ root, walk, writes, collapsed, expanded, keepOpen }));
-    let focus: Laid | undefined;
-    for (const n of lay.nodes)
-      if (n.box.walkPos >= 0 && (!focus || n.box.walkPos > focus.box.walkPos)) focus = n;
-    return { lay, focus };
+    const boxes = buildTree({ root, walk, writes, collapsed, expanded, keepOpen });
+    return { levels: withFocus(layoutTree(boxes)), stacked: withFocus(layoutStacked(boxes)) };
   }, [snapshot, proc, collapsed, expanded]);
 
   const box = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const room = useSize(box, { width: 340, height: 400 });
+  // The layout that shows this tree larger in this panel (pickLayout).
+  const drawn = useMemo(
+    () =>
+      layouts &&
+      layouts[pickLayout(layouts.levels.lay, layouts.stacked.lay, room.width - TOOLS_W, room.height)],
+    [layouts, room],
+  );
   const [view, setView] = useState<View>({ k: 1, x: 0, y: 0 });
   const zoomer = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   /** The user zoomed or panned: steps keep the view (until "fit"). */

@@ -3,8 +3,11 @@ import type { PtEntryView, PtNodeView } from '../core/view/snapshot';
 import {
   fitView,
   HEAD,
+  INDENT,
+  layoutStacked,
   layoutTree,
   MIN_FIT,
+  pickLayout,
   ROW,
   showsBox,
   visibleEdges,
@@ -29,12 +32,12 @@ function wideTree(n: number): PtNodeView {
   return { pfn: 4, level: 2, entries: pts.map((p, i) => pointer(i, p)) };
 }
 
-function laid(n: number) {
+function laid(n: number, layout = layoutTree) {
   const walk = new Map<string, readonly [number, number]>([
     ['2:4', [0, 0]],
     [`1:${100 + n - 1}`, [0, 1]],
   ]);
-  return layoutTree(
+  return layout(
     buildTree({
       root: wideTree(n),
       walk,
@@ -55,6 +58,56 @@ describe('layoutTree', () => {
     for (let i = 1; i < xs.length; i++) expect((xs[i] ?? 0) - (xs[i - 1] ?? 0)).toBeGreaterThanOrEqual(W);
     expect(lay.edges).toHaveLength(5);
     expect(lay.edges.filter((e) => e.walkPos >= 0)).toHaveLength(1);
+  });
+});
+
+describe('layoutStacked', () => {
+  it('puts each table below the one before, right of its parent, none overlapping', () => {
+    const lay = laid(5, layoutStacked);
+    const [root, ...kids] = lay.nodes;
+    if (!root) throw new Error('no root');
+    expect(kids).toHaveLength(5);
+    for (const [i, k] of kids.entries()) {
+      expect(k.x).toBe(root.x + INDENT);
+      const above = lay.nodes[i];
+      if (!above) throw new Error('no box above');
+      expect(k.y).toBeGreaterThanOrEqual(above.y + above.h);
+    }
+    // One column: no wider than a box and its indents.
+    expect(lay.width).toBeLessThan(W + 3 * INDENT + 40);
+    expect(lay.edges).toHaveLength(5);
+    expect(lay.edges.filter((e) => e.walkPos >= 0)).toHaveLength(1);
+  });
+
+  it("joins each table to its parent's row: the connector leaves at the row's height", () => {
+    const lay = laid(3, layoutStacked);
+    const root = lay.nodes[0];
+    if (!root) throw new Error('no root');
+    for (const [i, e] of lay.edges.entries()) {
+      const kid = lay.nodes[i + 1];
+      if (!kid) throw new Error('no table');
+      const first = e.points[0];
+      const last = e.points.at(-1);
+      expect(first?.[1]).toBe(root.y + HEAD + (root.tops[kid.box.parentRow] ?? 0) + ROW / 2);
+      expect(last?.[1]).toBe(kid.y + HEAD / 2);
+      // The bus runs left of the parent's box, clear of every box.
+      const bus = e.points[1]?.[0] ?? 0;
+      expect(bus).toBeLessThan(root.x);
+    }
+  });
+});
+
+describe('pickLayout', () => {
+  it('keeps the levels for a chain, stacks a tree that branches in a narrow column', () => {
+    const chain = { levels: laid(1), stacked: laid(1, layoutStacked) };
+    expect(pickLayout(chain.levels, chain.stacked, 340, 400)).toBe('levels');
+    const two = { levels: laid(2), stacked: laid(2, layoutStacked) };
+    expect(pickLayout(two.levels, two.stacked, 340, 600)).toBe('stacked');
+    // A wide panel shows the levels whole at a larger scale.
+    expect(pickLayout(two.levels, two.stacked, 1600, 300)).toBe('levels');
+    // When neither shows the tree whole at a readable scale: the levels, centred on the walk.
+    const many = { levels: laid(60), stacked: laid(60, layoutStacked) };
+    expect(pickLayout(many.levels, many.stacked, 340, 400)).toBe('levels');
   });
 });
 

@@ -88,7 +88,7 @@ export function layoutTree(root: TableBox): TreeLayout {
       box: n.data,
       x: n.x - minX - W / 2,
       y: depthTop[n.depth] ?? 0,
-      h: HEAD + (tops.at(-1) ?? 0) + 6,
+      h: heightOf(n.data, tops),
       tops,
     };
     pos.set(n, l);
@@ -123,6 +123,75 @@ export function layoutTree(root: TableBox): TreeLayout {
     height = Math.max(height, n.y + n.h + PAD);
   }
   return { nodes, edges, width, height };
+}
+
+/** How far a table sits right of its parent in the stacked layout. */
+export const INDENT = 24;
+/** Where the stacked layout's connectors run: this far left of the parent's box. */
+const BUS = 8;
+
+/**
+ * The tree as one column of boxes (a file-explorer outline): each table below the one before it
+ * in walk order, INDENT right of its parent, its connector leaving the parent's row on the left.
+ * A tree with several tables on a level is then tall and narrow instead of wide, which suits the
+ * page table's column: see pickLayout.
+ */
+export function layoutStacked(root: TableBox): TreeLayout {
+  const nodes: Laid[] = [];
+  const edges: Edge[] = [];
+  let y = TOP;
+  const place = (b: TableBox, depth: number, parent: Laid | null, parentRow: number) => {
+    const tops = rowTops(b.rows);
+    const l: Laid = { box: b, x: PAD + BUS + depth * INDENT, y, h: heightOf(b, tops), tops };
+    nodes.push(l);
+    y += boxHeight(b) + GAP_Y;
+    if (parent) {
+      const row = parent.box.rows[parentRow];
+      const sy = parent.y + HEAD + (parent.tops[parentRow] ?? 0) + ROW / 2;
+      const bus = parent.x - BUS;
+      const cy = l.y + HEAD / 2;
+      edges.push({
+        key: `edge-${b.key}`,
+        points: [
+          [parent.x + 6, sy],
+          [bus, sy],
+          [bus, cy],
+          [l.x + 2, cy],
+        ],
+        walkPos: row?.onWalk ? parent.box.walkPos : -1,
+      });
+    }
+    for (const c of b.children) place(c, depth + 1, l, c.parentRow);
+  };
+  place(root, 0, null, -1);
+  let width = 0;
+  let height = 0;
+  for (const n of nodes) {
+    width = Math.max(width, n.x + W + PAD);
+    height = Math.max(height, n.y + n.h + PAD);
+  }
+  return { nodes, edges, width, height };
+}
+
+/** The scale at which a layout shows whole in a viewport (before the MIN_FIT / MAX_FIT bounds). */
+export function wholeScale(lay: TreeLayout, width: number, height: number): number {
+  return Math.min(width / lay.width, height / lay.height);
+}
+
+/**
+ * Which layout to draw in a viewport: the stacked one when it shows the whole tree clearly larger
+ * (a tree that branches, in a narrow column), else the tree of levels. When neither shows it whole
+ * at a readable scale, the tree of levels, centred on the walk (fitView).
+ */
+export function pickLayout(
+  levels: TreeLayout,
+  stacked: TreeLayout,
+  width: number,
+  height: number,
+): 'levels' | 'stacked' {
+  const a = Math.min(MAX_FIT, wholeScale(levels, width, height));
+  const b = Math.min(MAX_FIT, wholeScale(stacked, width, height));
+  return b >= MIN_FIT && b > a * 1.05 ? 'stacked' : 'levels';
 }
 
 export interface View {
