@@ -131,3 +131,26 @@ test('on stress-16 the snapshot carries one tree; choosing another process bring
   await expect(pt.root.getByTestId('pt-caption')).not.toContainText('Fetching');
   void page;
 });
+
+test('a tree that branches is stacked in the narrow column and shown whole; a chain keeps its levels', async ({
+  app,
+}) => {
+  await app.open('#s=lazy-tlb&step=20');
+  const svg = app.pageTable.root.getByTestId('pt-svg');
+  await expect(svg).toHaveAttribute('data-layout', 'stacked');
+  // Two page tables under one PD: five tables, every one inside the panel's view.
+  await expect(app.pageTable.tables).toHaveCount(5);
+  const view = await svg.boundingBox();
+  if (!view) throw new Error('no tree view');
+  for (const t of await app.pageTable.tables.all()) {
+    const b = await t.boundingBox();
+    if (!b) throw new Error('a table is not drawn');
+    expect(b.x).toBeGreaterThanOrEqual(view.x);
+    expect(b.x + b.width).toBeLessThanOrEqual(view.x + view.width);
+    expect(b.y).toBeGreaterThanOrEqual(view.y);
+    expect(b.y + b.height).toBeLessThanOrEqual(view.y + view.height);
+  }
+  expect(await app.pageTable.scale()).toBeGreaterThan(0.6);
+  await app.open('#s=walk-basics&step=3');
+  await expect(svg).toHaveAttribute('data-layout', 'levels');
+});

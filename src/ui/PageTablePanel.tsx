@@ -26,6 +26,7 @@ import { PtBox, WALK_STAGE_S } from './PtBox';
 import {
   fitView,
   type Laid,
+  type LayoutName,
   layoutStacked,
   layoutTree,
   pickLayout,
@@ -165,12 +166,24 @@ const PageTableView = memo(function PageTableView({
   const svgRef = useRef<SVGSVGElement>(null);
   const room = useSize(box, { width: 340, height: 400 });
   // The layout that shows this tree larger in this panel (pickLayout).
-  const drawn = useMemo(
-    () =>
-      layouts &&
-      layouts[pickLayout(layouts.levels.lay, layouts.stacked.lay, room.width - TOOLS_W, room.height)],
-    [layouts, room],
-  );
+  // Each process's tree keeps the layout it was last drawn in unless the other is clearly better
+  // (in "auto" the process changes with the acting core; its tree should not rearrange each time).
+  const layoutOf = useRef(new Map<string, LayoutName>());
+  const layoutName = useMemo(() => {
+    if (!layouts || !snapshot || pid === null) return null;
+    const key = `${snapshot.scenarioId}:${pid}`;
+    const w = room.width - TOOLS_W;
+    const name = pickLayout(
+      layouts.levels.lay,
+      layouts.stacked.lay,
+      w,
+      room.height,
+      layoutOf.current.get(key),
+    );
+    layoutOf.current.set(key, name);
+    return name;
+  }, [layouts, room, snapshot, pid]);
+  const drawn = layouts && layoutName ? layouts[layoutName] : null;
   const [view, setView] = useState<View>({ k: 1, x: 0, y: 0 });
   const zoomer = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   /** The user zoomed or panned: steps keep the view (until "fit"). */
@@ -387,7 +400,14 @@ const PageTableView = memo(function PageTableView({
           onFocus={onTreeFocus}
           onMouseDownCapture={(e) => e.preventDefault()}
         >
-          <svg ref={svgRef} className="pt-svg" width={room.width} height={room.height} data-testid="pt-svg">
+          <svg
+            ref={svgRef}
+            className="pt-svg"
+            width={room.width}
+            height={room.height}
+            data-testid="pt-svg"
+            data-layout={layoutName ?? undefined}
+          >
             <g
               data-testid="pt-zoom"
               data-k={shown.k.toFixed(3)}

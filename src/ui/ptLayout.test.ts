@@ -109,6 +109,22 @@ describe('pickLayout', () => {
     const many = { levels: laid(60), stacked: laid(60, layoutStacked) };
     expect(pickLayout(many.levels, many.stacked, 340, 400)).toBe('levels');
   });
+
+  it('keeps the layout a tree was drawn in unless the other shows it 15% larger', () => {
+    const sized = (scale: number) => ({ nodes: [], edges: [], width: 100 / scale, height: 100 / scale });
+    // Whole scales in a 100 x 100 view: levels 1.0; stacked 10% or 20% larger.
+    const levels = sized(1);
+    const little = sized(1.1);
+    const much = sized(1.2);
+    expect(pickLayout(levels, little, 100, 100)).toBe('stacked');
+    expect(pickLayout(levels, little, 100, 100, 'levels')).toBe('levels');
+    expect(pickLayout(levels, much, 100, 100, 'levels')).toBe('stacked');
+    // And back: stacked stays until the levels are 15% larger.
+    expect(pickLayout(sized(1.1), levels, 100, 100, 'stacked')).toBe('stacked');
+    expect(pickLayout(sized(1.2), levels, 100, 100, 'stacked')).toBe('levels');
+    // A stacked layout too small to read is never kept.
+    expect(pickLayout(sized(0.3), sized(0.5), 100, 100, 'stacked')).toBe('levels');
+  });
 });
 
 describe('culling', () => {

@@ -178,20 +178,28 @@ export function wholeScale(lay: TreeLayout, width: number, height: number): numb
   return Math.min(width / lay.width, height / lay.height);
 }
 
+export type LayoutName = 'levels' | 'stacked';
+
 /**
  * Which layout to draw in a viewport: the stacked one when it shows the whole tree clearly larger
  * (a tree that branches, in a narrow column), else the tree of levels. When neither shows it whole
- * at a readable scale, the tree of levels, centred on the walk (fitView).
+ * at a readable scale, the tree of levels, centred on the walk (fitView). `prev`, the layout this
+ * tree was last drawn in, is kept unless the other shows it 15% larger: a step that opens or
+ * closes a table then does not rearrange the whole tree.
  */
 export function pickLayout(
   levels: TreeLayout,
   stacked: TreeLayout,
   width: number,
   height: number,
-): 'levels' | 'stacked' {
+  prev?: LayoutName,
+): LayoutName {
   const a = Math.min(MAX_FIT, wholeScale(levels, width, height));
   const b = Math.min(MAX_FIT, wholeScale(stacked, width, height));
-  return b >= MIN_FIT && b > a * 1.05 ? 'stacked' : 'levels';
+  if (b < MIN_FIT) return 'levels';
+  const margin = prev === undefined ? 1.05 : 1.15;
+  if (prev === 'stacked') return a > b * margin ? 'levels' : 'stacked';
+  return b > a * margin ? 'stacked' : 'levels';
 }
 
 export interface View {
