@@ -105,9 +105,12 @@ describe('pickLayout', () => {
     expect(pickLayout(two.levels, two.stacked, 340, 600)).toBe('stacked');
     // A wide panel shows the levels whole at a larger scale.
     expect(pickLayout(two.levels, two.stacked, 1600, 300)).toBe('levels');
-    // When neither shows the tree whole at a readable scale: the levels, centred on the walk.
+    // When neither shows the tree whole at a readable scale, the nearer one: sixty tables side
+    // by side are further from fitting a column than sixty stacked (fitView centres on the walk).
     const many = { levels: laid(60), stacked: laid(60, layoutStacked) };
-    expect(pickLayout(many.levels, many.stacked, 340, 400)).toBe('levels');
+    expect(pickLayout(many.levels, many.stacked, 340, 400)).toBe('stacked');
+    // A chain in a tiny view: the levels are narrower than the indented column.
+    expect(pickLayout(chain.levels, chain.stacked, 100, 100)).toBe('levels');
   });
 
   it('keeps the layout a tree was drawn in unless the other shows it 15% larger', () => {
@@ -122,8 +125,9 @@ describe('pickLayout', () => {
     // And back: stacked stays until the levels are 15% larger.
     expect(pickLayout(sized(1.1), levels, 100, 100, 'stacked')).toBe('stacked');
     expect(pickLayout(sized(1.2), levels, 100, 100, 'stacked')).toBe('levels');
-    // A stacked layout too small to read is never kept.
-    expect(pickLayout(sized(0.3), sized(0.5), 100, 100, 'stacked')).toBe('levels');
+    // Neither readable whole: the same rule.
+    expect(pickLayout(sized(0.3), sized(0.5), 100, 100, 'levels')).toBe('stacked');
+    expect(pickLayout(sized(0.5), sized(0.3), 100, 100, 'stacked')).toBe('levels');
   });
 });
 

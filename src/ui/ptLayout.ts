@@ -183,7 +183,7 @@ export type LayoutName = 'levels' | 'stacked';
 /**
  * Which layout to draw in a viewport: the stacked one when it shows the whole tree clearly larger
  * (a tree that branches, in a narrow column), else the tree of levels. When neither shows it whole
- * at a readable scale, the tree of levels, centred on the walk (fitView). `prev`, the layout this
+ * at a readable scale, the one nearer to it; fitView then centres it on the walk. `prev`, the layout this
  * tree was last drawn in, is kept unless the other shows it 15% larger: a step that opens or
  * closes a table then does not rearrange the whole tree.
  */
@@ -196,7 +196,6 @@ export function pickLayout(
 ): LayoutName {
   const a = Math.min(MAX_FIT, wholeScale(levels, width, height));
   const b = Math.min(MAX_FIT, wholeScale(stacked, width, height));
-  if (b < MIN_FIT) return 'levels';
   const margin = prev === undefined ? 1.05 : 1.15;
   if (prev === 'stacked') return a > b * margin ? 'levels' : 'stacked';
   return b > a * margin ? 'stacked' : 'levels';
