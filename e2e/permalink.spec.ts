@@ -130,6 +130,8 @@ test('a step reached by stepping shows the same tree and frames as the step open
   app,
   page,
 }) => {
+  // Forty steps and five fresh loads: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   await app.open('#s=copy-on-write');
   const end = await app.controls.endStep();
   const tree = () => app.pageTable.root.getByTestId('pt-svg').textContent();
