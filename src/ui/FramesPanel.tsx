@@ -82,7 +82,8 @@ function tag(f: FrameView): string {
   const who = f.pid < 0 ? 'kernel' : `P${f.pid}`;
   switch (f.state) {
     case 'pagetable':
-      return `PT ${who}`;
+      // "PT kernel" overflows a cell; the hover text says "the kernel" in full.
+      return `PT ${f.pid < 0 ? 'kern' : who}`;
     case 'zero':
       return 'zero';
     case 'reserved':
