@@ -34,6 +34,21 @@ class FakeWorker implements WorkerPort {
   }
 }
 
+/** A client that adopts the early worker, then makes fresh ones (listed in `fresh`). */
+function clientAdopting(): { client: WorkerClient; fresh: FakeWorker[] } {
+  const fresh: FakeWorker[] = [];
+  const client = new WorkerClient({
+    createWorker: adoptingFactory(() => {
+      const w = new FakeWorker('fresh');
+      fresh.push(w);
+      return w;
+    }),
+    schedule: (fn) => fn(),
+    every: () => {},
+  });
+  return { client, fresh };
+}
+
 describe('the early worker', () => {
   beforeEach(() => {
     resetBootForTests();
@@ -76,16 +91,7 @@ describe('the early worker', () => {
   it('the client runs its first load on the early worker and restarts a crash on a fresh one', () => {
     const early = new FakeWorker('early');
     bootWorker(() => early);
-    const fresh: FakeWorker[] = [];
-    const client = new WorkerClient({
-      createWorker: adoptingFactory(() => {
-        const w = new FakeWorker('fresh');
-        fresh.push(w);
-        return w;
-      }),
-      schedule: (fn) => fn(),
-      every: () => {},
-    });
+    const { client, fresh } = clientAdopting();
     client.load('munmap-shootdown', 2);
     expect(early.sent).toEqual([{ type: 'load', runId: 1, scenarioId: 'munmap-shootdown', step: 2 }]);
     expect(fresh).toHaveLength(0);
@@ -184,16 +190,7 @@ describe('a failure before the client listens', () => {
     bootWorker(() => early, '#s=lazy-tlb&step=3');
     // The worker's script fails to load while the app's bundle is still loading.
     early.crash();
-    const fresh: FakeWorker[] = [];
-    const client = new WorkerClient({
-      createWorker: adoptingFactory(() => {
-        const w = new FakeWorker('fresh');
-        fresh.push(w);
-        return w;
-      }),
-      schedule: (fn) => fn(),
-      every: () => {},
-    });
+    const { client, fresh } = clientAdopting();
     client.load('lazy-tlb', 3);
     expect(fresh).toHaveLength(0);
     await Promise.resolve();
