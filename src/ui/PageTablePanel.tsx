@@ -165,9 +165,9 @@ const PageTableView = memo(function PageTableView({
   const box = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const room = useSize(box, { width: 340, height: 400 });
-  // The layout that shows this tree larger in this panel (pickLayout).
-  // Each process's tree keeps the layout it was last drawn in unless the other is clearly better
-  // (in "auto" the process changes with the acting core; its tree should not rearrange each time).
+  // The layout that shows this tree larger in this panel (pickLayout). Each process's tree keeps
+  // the layout it was last drawn in unless the other is clearly better: in "auto" the process
+  // changes with the acting core, and its tree should not rearrange each time.
   const layoutOf = useRef(new Map<string, LayoutName>());
   const layoutName = useMemo(() => {
     if (!layouts || !snapshot || pid === null) return null;

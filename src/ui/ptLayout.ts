@@ -144,7 +144,7 @@ export function layoutStacked(root: TableBox): TreeLayout {
     const tops = rowTops(b.rows);
     const l: Laid = { box: b, x: PAD + BUS + depth * INDENT, y, h: heightOf(b, tops), tops };
     nodes.push(l);
-    y += boxHeight(b) + GAP_Y;
+    y += l.h + GAP_Y;
     if (parent) {
       const row = parent.box.rows[parentRow];
       const sy = parent.y + HEAD + (parent.tops[parentRow] ?? 0) + ROW / 2;
@@ -269,7 +269,7 @@ export function fitView(
   top = 0,
 ): View {
   const height = fullHeight - top;
-  const k = Math.min(MAX_FIT, width / lay.width, height / lay.height);
+  const k = Math.min(MAX_FIT, wholeScale(lay, width, height));
   if (k >= MIN_FIT) return { k, x: (width - lay.width * k) / 2, y: top };
   const kk = Math.max(MIN_FIT, k);
   const f = focus ?? lay.nodes[0];
